@@ -1,0 +1,1 @@
+"""PartsIQ email-monitor worker."""

@@ -1,0 +1,1 @@
+"""PartsIQ parts-search worker."""

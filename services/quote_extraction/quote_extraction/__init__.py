@@ -1,0 +1,1 @@
+"""PartsIQ quote-extraction worker."""

@@ -1,0 +1,1 @@
+"""PartsIQ job platform library."""

@@ -1,0 +1,5 @@
+"""``python -m partsiq`` runs the CLI."""
+
+from partsiq.cli import main
+
+main()

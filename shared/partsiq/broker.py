@@ -1,0 +1,68 @@
+"""The Redis broker every process uses, with the platform's middleware in the right order."""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import dramatiq
+import redis
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.middleware import CurrentMessage, Retries, TimeLimit
+
+from partsiq.db import Database
+from partsiq.jobs.store import JobStore
+from partsiq.middleware import JobLogging, JobTracking, RateLimit
+from partsiq.queues import JobType, job_type_for_actor, with_overrides
+from partsiq.rate_limiter import SlidingWindowLimiter
+from partsiq.settings import Settings
+
+
+def job_type_resolver(settings: Settings) -> functools._lru_cache_wrapper[JobType | None]:
+    """Actor name -> job type with the RATE_LIMITS overrides applied (cached)."""
+
+    @functools.lru_cache(maxsize=None)
+    def resolve(actor_name: str) -> JobType | None:
+        jt = job_type_for_actor(actor_name)
+        return None if jt is None else with_overrides(jt, settings.rate_limits)
+
+    return resolve
+
+
+def redis_client(settings: Settings) -> redis.Redis:
+    """A client for REDIS_URL (``rediss://`` TLS options go in the URL's query string)."""
+    return redis.Redis.from_url(settings.redis_url.get_secret_value())
+
+
+def build_broker(settings: Settings, database: Database | None = None) -> RedisBroker:
+    """A RedisBroker with job tracking, rate limits, logging and the queue table's retries.
+
+    Order matters: before-hooks run top to bottom and after-hooks bottom to top, so
+    RateLimit defers a job before anything is written, JobTracking claims its row
+    before JobLogging reports it, and Retries decides a failure's fate before
+    JobTracking records it. Without ``database`` the broker can only publish.
+    """
+    client = redis_client(settings)
+    resolve = job_type_resolver(settings)
+    middleware: list[dramatiq.Middleware] = [TimeLimit(), CurrentMessage()]
+    if database is not None:
+        limiter = SlidingWindowLimiter(client, settings.redis_namespace)
+        middleware += [RateLimit(limiter, resolve)]
+    broker = RedisBroker(
+        client=client,
+        namespace=settings.redis_namespace,
+        heartbeat_timeout=settings.heartbeat_timeout_ms,
+        maintenance_chance=settings.maintenance_chance,
+        middleware=middleware,
+    )
+    if database is not None:
+        heartbeats = f"{settings.redis_namespace}:__heartbeats__"
+
+        def beat() -> None:
+            client.zadd(heartbeats, {broker.broker_id: int(time.time() * 1000)})
+
+        store = JobStore(database.engine)
+        broker.add_middleware(JobTracking(store, resolve, lease_s=settings.lease_seconds, beat=beat))
+        broker.add_middleware(JobLogging())
+    broker.add_middleware(Retries(max_retries=2))
+    return broker

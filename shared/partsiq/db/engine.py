@@ -1,0 +1,88 @@
+"""Engines, sessions and schema migration for the shared PostgreSQL database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from importlib.resources import files
+
+import psycopg
+from alembic import command
+from alembic.config import Config
+from psycopg import sql
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from partsiq.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Database:
+    """One process's handle on PostgreSQL: a pooled engine and a session factory."""
+
+    def __init__(self, settings: Settings, *, pool_size: int = 5) -> None:
+        self.settings = settings
+        self.url = settings.database_url.get_secret_value()
+        self.pool_size = pool_size
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The pooled engine (created on first use, pre-pinged so restarts are survived)."""
+        return create_engine(
+            self.url, pool_size=self.pool_size, max_overflow=self.pool_size, pool_pre_ping=True
+        )
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        """Factory of ORM sessions bound to :attr:`engine`."""
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session committed on success and rolled back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection (at shutdown, or after a fork)."""
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+def alembic_config(settings: Settings) -> Config:
+    """Alembic configured from code: the migrations ship inside the package."""
+    config = Config()
+    config.set_main_option("script_location", str(files("partsiq.db") / "migrations"))
+    config.set_main_option(
+        "file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d-%%(rev)s_%%(slug)s"
+    )
+    config.set_main_option("sqlalchemy.url", settings.database_url.get_secret_value().replace("%", "%%"))
+    return config
+
+
+def create_database_if_missing(settings: Settings) -> bool:
+    """Create the database DATABASE_URL names when the server lacks it; True if created."""
+    url = make_url(settings.database_url.get_secret_value())
+    admin = url.set(drivername="postgresql", database="postgres")
+    conninfo = admin.render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)).fetchone()
+        if exists:
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(url.database or "")))
+        log.info("created database %s", url.database)
+        return True
+
+
+def revision(settings: Settings, message: str) -> None:
+    """Autogenerate a migration from the models (``partsiq db revision -m ...``)."""
+    command.revision(alembic_config(settings), message=message, autogenerate=True)
+
+
+def upgrade(settings: Settings, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` (the ``partsiq db upgrade`` command)."""
+    command.upgrade(alembic_config(settings), revision)

@@ -1,0 +1,40 @@
+"""Every table of the shared schema (Alembic owns it; the web app introspects it with Prisma)."""
+
+from partsiq.db.models.base import Base
+from partsiq.db.models.conversations import Conversation, ConversationMessage
+from partsiq.db.models.email import EmailMessage, EmailThread
+from partsiq.db.models.enums import (
+    FINAL_STATUSES,
+    EmailClassification,
+    EmailThreadStatus,
+    IntegrationProvider,
+    IntegrationStatus,
+    JobStatus,
+    MessageRole,
+    QuoteStatus,
+)
+from partsiq.db.models.jobs import JobQueue
+from partsiq.db.models.organizations import Integration, Organization, Supplier
+from partsiq.db.models.quotes import QuoteRequest, QuoteRequestItem
+
+__all__ = [
+    "FINAL_STATUSES",
+    "Base",
+    "Conversation",
+    "ConversationMessage",
+    "EmailClassification",
+    "EmailMessage",
+    "EmailThread",
+    "EmailThreadStatus",
+    "Integration",
+    "IntegrationProvider",
+    "IntegrationStatus",
+    "JobQueue",
+    "JobStatus",
+    "MessageRole",
+    "Organization",
+    "QuoteRequest",
+    "QuoteRequestItem",
+    "QuoteStatus",
+    "Supplier",
+]

@@ -1,0 +1,7 @@
+"""Jobs as actors see them and as callers enqueue them."""
+
+from partsiq.jobs.actor import job, validate_payload
+from partsiq.jobs.context import JobContext, current_job, progress
+from partsiq.jobs.enqueue import enqueue
+
+__all__ = ["JobContext", "current_job", "enqueue", "job", "progress", "validate_payload"]

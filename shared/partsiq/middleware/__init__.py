@@ -1,0 +1,7 @@
+"""Dramatiq middleware of the platform, one concept per module."""
+
+from partsiq.middleware.job_logging import JobLogging
+from partsiq.middleware.job_tracking import JobTracking
+from partsiq.middleware.rate_limit import RateLimit
+
+__all__ = ["JobLogging", "JobTracking", "RateLimit"]
