@@ -34,10 +34,15 @@ ORGANIZATIONS = {"org_demo_acme": "Acme Mining Co.", "org_demo_globex": "Globex 
 DEMO_RATE_LIMITS = {"canary": "4/2s"}
 
 
+#: Where the demo's workers write their logs.
+WORKER_LOG = Path("demo-workers.log")
+
+
 def _start_workers(count: int) -> list[subprocess.Popen[bytes]]:
-    env = {**os.environ, "RATE_LIMITS": json.dumps(DEMO_RATE_LIMITS), "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "RATE_LIMITS": json.dumps(DEMO_RATE_LIMITS)}
+    log = WORKER_LOG.open("ab")
     return [
-        subprocess.Popen([sys.executable, "-m", "partsiq", "worker", "platform"], env=env)
+        subprocess.Popen([sys.executable, "-m", "partsiq", "worker", "platform"], env=env, stdout=log, stderr=log)
         for _ in range(count)
     ]
 
@@ -56,7 +61,7 @@ def run(settings: Settings, samples: Path) -> None:
         for proc in workers:
             proc.send_signal(signal.SIGTERM)
         codes = [proc.wait(timeout=60) for proc in workers]
-    click.echo(f"workers stopped with SIGTERM, exit codes {codes}")
+    click.echo(f"workers stopped with SIGTERM, exit codes {codes}; their log: {WORKER_LOG}")
     _report(rt.database, job_ids)
 
 

@@ -33,6 +33,7 @@ class Heartbeat:
 
     def start(self) -> None:
         """Beat once now, then in the background."""
+        self._stop.clear()
         self._beat_once()
         self._thread = threading.Thread(target=self._run, name="partsiq-heartbeat", daemon=True)
         self._thread.start()

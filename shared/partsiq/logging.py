@@ -72,12 +72,16 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
-    # Dramatiq logs every skipped message at WARNING; our rate limiter skips on purpose.
-    logging.getLogger("dramatiq.worker.WorkerThread").addFilter(_DeferredSkipFilter())
+    logging.getLogger("dramatiq.worker.WorkerThread").addFilter(_RestatedByJobLogging())
 
 
-class _DeferredSkipFilter(logging.Filter):
-    """Drops Dramatiq's 'was skipped' warning: skips are deferrals, logged by us at INFO."""
+class _RestatedByJobLogging(logging.Filter):
+    """Drops Dramatiq's own lines for what :class:`~partsiq.middleware.JobLogging` says better.
+
+    Skips are rate-limit deferrals or duplicates (logged by us at INFO, not WARNING), and
+    failures are logged once per attempt with the job's id, attempt and traceback.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.levelno == logging.WARNING and "was skipped" in record.msg)
+        message = str(record.msg)
+        return not ("was skipped" in message or message.startswith("Failed to process message"))

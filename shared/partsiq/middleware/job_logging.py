@@ -9,6 +9,7 @@ from typing import Any
 import dramatiq
 from dramatiq.middleware import Middleware
 
+from partsiq.errors import NON_RETRYABLE
 from partsiq.jobs.context import current_job
 
 log = logging.getLogger("partsiq.jobs")
@@ -47,17 +48,20 @@ class JobLogging(Middleware):
         name, job_id = context.job_type.display, context.job_id
         if exception is None:
             log.info("[%s] Job %s completed in %.2f s", name, job_id, elapsed, extra=_extra(context, "COMPLETED"))
-        elif message.failed:
+            return
+        # Expected errors (bad payload, unknown organisation) need no traceback.
+        trace = None if isinstance(exception, NON_RETRYABLE) else exception
+        if message.failed:
             log.error(
                 "[%s] Job %s failed after attempt %d: %s: %s",
                 name, job_id, context.attempt, type(exception).__name__, exception,
-                extra=_extra(context, "FAILED"),
+                exc_info=trace, extra=_extra(context, "FAILED"),
             )
         else:
             log.warning(
                 "[%s] Job %s attempt %d failed, will retry: %s: %s",
                 name, job_id, context.attempt, type(exception).__name__, exception,
-                extra=_extra(context, "RETRYING"),
+                exc_info=trace, extra=_extra(context, "RETRYING"),
             )
 
 
