@@ -63,7 +63,7 @@ UPDATE "JobQueue"
        "progressMessage" = CASE WHEN %(status)s::"JobStatus" = 'COMPLETED' THEN 'completed'
                                 WHEN %(status)s::"JobStatus" = 'RETRYING' THEN 'waiting to retry'
                                 ELSE "progressMessage" END,
-       "workerId" = NULL, "leaseId" = NULL, "leaseExpiresAt" = NULL
+       "leaseId" = NULL, "leaseExpiresAt" = NULL
  WHERE "jobId" = %(job_id)s AND "leaseId" = %(lease_id)s
 """
 

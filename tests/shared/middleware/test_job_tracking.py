@@ -51,7 +51,8 @@ def test_a_finished_job_is_completed_with_its_result_and_lease_released(broker, 
     assert row.result["note"] == "hello" and row.result["attempt"] == 1
     assert row.completed_at is not None and row.failed_at is None
     assert row.progress == 100
-    assert row.lease_id is None and row.worker_id is None
+    assert row.lease_id is None and row.lease_expires_at is None
+    assert row.worker_id, "the row keeps which worker ran it"
 
 
 def test_a_failed_attempt_is_retrying_with_its_error_kept(broker, worker, database, organization):

@@ -38,7 +38,7 @@ class JobQueue(Base):
     progress_message: Mapped[str | None] = mapped_column("progressMessage", Text)
     #: Optional caller-chosen key: a second enqueue with the same key returns the first job.
     idempotency_key: Mapped[str | None] = mapped_column("idempotencyKey", String, unique=True)
-    #: Which worker process runs it now (host:pid), for operators.
+    #: Which worker process runs it, or last ran it (host:pid), for operators.
     worker_id: Mapped[str | None] = mapped_column("workerId", String)
     #: Token of the current attempt's lease; only its holder may finish the attempt.
     lease_id: Mapped[str | None] = mapped_column("leaseId", String)
