@@ -18,7 +18,7 @@ import pytest
 import redis
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
-from dramatiq.middleware import CurrentMessage, Retries
+from dramatiq.middleware import CurrentMessage, Retries, TimeLimit
 
 from partsiq import runtime
 from partsiq.connectivity import check_services
@@ -123,7 +123,7 @@ def worker(broker: RedisBroker) -> Iterator[dramatiq.Worker]:
 
 @pytest.fixture
 def stub_broker() -> Iterator[StubBroker]:
-    broker = StubBroker(middleware=[CurrentMessage(), Retries(max_retries=0)])
+    broker = StubBroker(middleware=[TimeLimit(), CurrentMessage(), Retries(max_retries=0)])
     broker.emit_after("process_boot")
     yield broker
     broker.flush_all()

@@ -1,0 +1,67 @@
+# PartsIQ Workers: one task runner for the README, CI and you. `make help` lists targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+UV_HOME := .cache/uv-tool
+UV := $(UV_HOME)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/pip install -q "uv==$(UV_VERSION)"
+
+.PHONY: install
+install: $(UV) ## Install every package and the dev tools from uv.lock (hash-checked, frozen)
+	$(UV) sync --frozen --all-packages
+
+.PHONY: lock
+lock: $(UV) ## Re-resolve uv.lock after changing dependencies
+	$(UV) lock
+
+.PHONY: services
+services: ## Start Redis and PostgreSQL if they are down (installs them with apt if missing)
+	scripts/services.sh
+
+.PHONY: db
+db: install services ## Create the database and apply migrations
+	$(BIN)/partsiq db upgrade
+
+.PHONY: demo
+demo: db ## Set up everything and run the pipeline end to end on sample data
+	$(BIN)/partsiq demo
+
+.PHONY: test
+test: install services ## Set up everything and run the whole test suite
+	$(BIN)/pytest
+
+.PHONY: lint
+lint: install ## ruff and mypy; the payload schemas in schemas/jobs must be current
+	$(BIN)/ruff check shared services tests bench
+	$(BIN)/ruff format --check shared services tests bench
+	$(BIN)/mypy
+	$(BIN)/partsiq db export-schemas --check
+
+.PHONY: schemas
+schemas: install ## Re-export the JSON Schemas of job payloads to schemas/jobs
+	$(BIN)/partsiq db export-schemas
+
+.PHONY: bench
+bench: db ## Throughput of our worker vs bare Dramatiq on the same Redis (prints ratios)
+	$(BIN)/python -m bench.throughput
+
+.PHONY: workers
+workers: db ## Run every service's worker, reloading on code changes (development)
+	$(BIN)/partsiq worker all --reload
+
+.PHONY: clean
+clean: ## Remove the virtual environments and caches
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

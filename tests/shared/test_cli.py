@@ -1,0 +1,55 @@
+"""The ``partsiq`` command against real services."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from partsiq.credentials import Keyring
+from tests.support.processes import settings_env
+
+
+def partsiq(settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "partsiq", *args], env=settings_env(settings, **env),
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_enqueue_with_wait_prints_the_result_when_the_job_is_done(settings, organization, worker_process):
+    worker_process().wait_started()
+
+    result = partsiq(settings, "jobs", "enqueue", "canary", "--org", organization, "--data", '{"note": "cli"}',
+                     "--wait")
+
+    assert result.returncode == 0, result.stderr
+    job_id, _, body = result.stdout.partition("\n")
+    assert json.loads(body)["note"] == "cli"
+    listed = partsiq(settings, "jobs", "list", "--status", "COMPLETED")
+    assert job_id in listed.stdout and "attempts=1" in listed.stdout
+    shown = json.loads(partsiq(settings, "jobs", "show", job_id).stdout)
+    assert (shown["status"], shown["attempts"], shown["progress"]) == ("COMPLETED", 1, 100)
+
+
+def test_enqueue_refuses_invalid_data_with_one_line(settings):
+    result = partsiq(settings, "jobs", "enqueue", "canary", "--org", "org_x", "--data", '{"failTimes": "x"}')
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "partsiq: invalid canary payload: failTimes: Input should be a valid integer, unable to parse string as an "
+        "integer"
+    )
+
+
+def test_new_key_prints_an_entry_the_keyring_accepts(settings):
+    result = partsiq(settings, "credentials", "new-key", "--key-id", "k7")
+
+    keyring = Keyring.parse(result.stdout.strip())
+    assert keyring.keys[0][0] == "k7"
+
+
+def test_invalid_settings_are_reported_without_a_traceback(settings):
+    result = partsiq(settings, "jobs", "list", REDIS_URL="https://eu1-example.upstash.io")
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "REDIS_URL" in result.stderr and "Upstash's REST URL" in result.stderr
