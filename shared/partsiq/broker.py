@@ -61,7 +61,7 @@ def build_broker(settings: Settings, database: Database | None = None) -> RedisB
         def beat() -> None:
             client.zadd(heartbeats, {broker.broker_id: int(time.time() * 1000)})
 
-        store = JobStore(database.engine)
+        store = JobStore(database.autocommit_engine)
         broker.add_middleware(JobTracking(store, resolve, lease_s=settings.lease_seconds, beat=beat))
         broker.add_middleware(JobLogging())
     broker.add_middleware(Retries(max_retries=2))

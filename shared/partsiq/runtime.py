@@ -25,7 +25,7 @@ class Runtime:
     @cached_property
     def store(self) -> JobStore:
         """JobQueue writes over this process's pool."""
-        return JobStore(self.database.engine)
+        return JobStore(self.database.autocommit_engine)
 
     def close(self) -> None:
         """Close the broker's and the database's connections."""

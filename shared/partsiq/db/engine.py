@@ -7,16 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import psycopg
-from alembic import command
-from alembic.config import Config
 from psycopg import sql
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from partsiq.settings import Settings
+
+if TYPE_CHECKING:  # alembic takes over a second to import: only migrations need it
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,22 @@ class Database:
         )
 
     @cached_property
+    def autocommit_engine(self) -> Engine:
+        """A second pool for single-statement hot-path writes (the job lifecycle).
+
+        Autocommit and no pre-ping make each write one round trip instead of four
+        (ping, BEGIN, statement, COMMIT). A connection broken by a server restart
+        fails its statement, is discarded, and the caller's retry gets a fresh one.
+        """
+        return create_engine(
+            self.url,
+            pool_size=self.pool_size,
+            max_overflow=self.pool_size,
+            isolation_level="AUTOCOMMIT",
+            pool_recycle=300,
+        )
+
+    @cached_property
     def sessions(self) -> sessionmaker[Session]:
         """Factory of ORM sessions bound to :attr:`engine`."""
         return sessionmaker(self.engine, expire_on_commit=False)
@@ -49,12 +67,15 @@ class Database:
 
     def dispose(self) -> None:
         """Close every pooled connection (at shutdown, or after a fork)."""
-        if "engine" in self.__dict__:
-            self.engine.dispose()
+        for name in ("engine", "autocommit_engine"):
+            if name in self.__dict__:
+                self.__dict__[name].dispose()
 
 
 def alembic_config(settings: Settings) -> Config:
     """Alembic configured from code: the migrations ship inside the package."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(files("partsiq.db") / "migrations"))
     config.set_main_option(
@@ -80,9 +101,13 @@ def create_database_if_missing(settings: Settings) -> bool:
 
 def revision(settings: Settings, message: str) -> None:
     """Autogenerate a migration from the models (``partsiq db revision -m ...``)."""
+    from alembic import command
+
     command.revision(alembic_config(settings), message=message, autogenerate=True)
 
 
 def upgrade(settings: Settings, revision: str = "head") -> None:
     """Apply migrations up to ``revision`` (the ``partsiq db upgrade`` command)."""
+    from alembic import command
+
     command.upgrade(alembic_config(settings), revision)

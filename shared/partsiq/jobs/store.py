@@ -103,7 +103,10 @@ class JobState:
 
 
 class JobStore:
-    """The JobQueue writes of one process, over a pooled engine."""
+    """The JobQueue writes of one process, each one autocommitted statement.
+
+    ``engine`` should be :attr:`partsiq.db.Database.autocommit_engine`.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -111,9 +114,11 @@ class JobStore:
     def _execute(self, statement: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         with self.engine.connect() as conn:
             result = conn.exec_driver_sql(statement, params)
-            rows = [tuple(row) for row in result] if result.returns_rows else []
-            conn.commit()
-        return rows
+            return [tuple(row) for row in result] if result.returns_rows else []
+
+    def _update(self, statement: str, params: dict[str, Any]) -> int:
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql(statement, params).rowcount
 
     def insert(
         self,
@@ -192,36 +197,31 @@ class JobStore:
         error: str | None = None,
     ) -> bool:
         """Record the end of an attempt (COMPLETED, RETRYING or FAILED); False if the lease was lost."""
-        with self.engine.connect() as conn:
-            updated = conn.exec_driver_sql(
-                _FINISH,
-                {
-                    "job_id": job_id,
-                    "lease_id": lease_id,
-                    "status": status.value,
-                    "result": None if result is None else json.dumps(result, default=str),
-                    "error": None if error is None else error[:MAX_ERROR_CHARS],
-                },
-            ).rowcount
-            conn.commit()
+        updated = self._update(
+            _FINISH,
+            {
+                "job_id": job_id,
+                "lease_id": lease_id,
+                "status": status.value,
+                "result": None if result is None else json.dumps(result, default=str),
+                "error": None if error is None else error[:MAX_ERROR_CHARS],
+            },
+        )
         return bool(updated)
 
     def progress(self, *, job_id: str, lease_id: str, progress: int, message: str | None) -> None:
         """Store an attempt's progress (0-100) and message."""
-        self._execute(
+        self._update(
             _PROGRESS, {"job_id": job_id, "lease_id": lease_id, "progress": progress, "message": message}
         )
 
     def renew(self, lease_ids: list[str], lease_s: float) -> None:
         """Extend the leases of the attempts this process is running."""
         if lease_ids:
-            self._execute(_RENEW, {"lease_ids": lease_ids, "lease_s": lease_s})
+            self._update(_RENEW, {"lease_ids": lease_ids, "lease_s": lease_s})
 
     def set_status(self, job_id: str, status: JobStatus, *, from_status: JobStatus) -> bool:
         """Move a job between two waiting states (e.g. QUEUED back to PENDING)."""
-        with self.engine.connect() as conn:
-            updated = conn.exec_driver_sql(
-                _SET_STATUS, {"job_id": job_id, "status": status.value, "from_status": from_status.value}
-            ).rowcount
-            conn.commit()
-        return bool(updated)
+        return bool(
+            self._update(_SET_STATUS, {"job_id": job_id, "status": status.value, "from_status": from_status.value})
+        )

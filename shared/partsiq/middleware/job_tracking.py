@@ -27,6 +27,8 @@ log = logging.getLogger("partsiq.jobs")
 
 #: Pauses between attempts to record an attempt's end while PostgreSQL is unreachable.
 FINISH_RETRY_DELAYS_S = (1, 2, 4, 8)
+#: How long a job waits when its claim could not be written.
+CLAIM_RETRY_DELAY_MS = 5_000
 
 
 @dataclass
@@ -103,16 +105,25 @@ class JobTracking(Middleware):
         data = message.args[0] if message.args else None
         org = str(data.get("organizationId", "")) if isinstance(data, dict) else ""
         lease_id = uuid.uuid4().hex
-        claim = self.store.claim(
-            job_id=job_id,
-            queue=jt.queue,
-            job_type=jt.name,
-            organization_id=org,
-            data=data,
-            worker_id=self.worker_id,
-            lease_id=lease_id,
-            lease_s=self.lease_s,
-        )
+        try:
+            claim = self.store.claim(
+                job_id=job_id,
+                queue=jt.queue,
+                job_type=jt.name,
+                organization_id=org,
+                data=data,
+                worker_id=self.worker_id,
+                lease_id=lease_id,
+                lease_s=self.lease_s,
+            )
+        except DBAPIError as error:
+            # Never run a job we could not record: put it back for later.
+            log.warning(
+                "[%s] Job %s deferred %d s: database unavailable (%s)",
+                jt.display, job_id, CLAIM_RETRY_DELAY_MS // 1000, error.orig, extra={"job_id": job_id},
+            )
+            broker.enqueue(message, delay=CLAIM_RETRY_DELAY_MS)
+            raise SkipMessage("database unavailable") from None
         if claim is None:
             self._refuse(broker, message, jt, job_id)
         assert claim is not None

@@ -153,7 +153,7 @@ def test_progress_is_stored_on_the_row_and_logged(broker, database, organization
     from partsiq.jobs.store import JobStore
     from partsiq.queues import job_type
 
-    store = JobStore(database.engine)
+    store = JobStore(database.autocommit_engine)
     job_id = enqueue("canary", organization, {})
     store.claim(job_id=job_id, queue="platform", job_type="canary", organization_id=organization,
                 data={}, worker_id="test", lease_id="lease-1", lease_s=30)

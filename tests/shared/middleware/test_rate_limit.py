@@ -115,6 +115,7 @@ def test_a_deferred_job_stays_queued_with_no_attempt_used(settings: Settings, da
     worker = worker_process(RATE_LIMITS=json.dumps({"canary": "1/30s"})).wait_started()
 
     wait_for(lambda: "deferred" in worker.log, what="a deferral")
+    wait_for(lambda: any(r.status is JobStatus.COMPLETED for r in rows(database)), what="the first job done")
 
     by_id = {row.job_id: row for row in rows(database)}
     completed, deferred = sorted((by_id[first], by_id[second]), key=lambda r: r.status is not JobStatus.COMPLETED)
