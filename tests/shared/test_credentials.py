@@ -80,3 +80,18 @@ def test_a_malformed_key_setting_is_refused_with_the_reason(spec, message):
 def test_a_malformed_envelope_is_refused_with_its_expected_shape():
     with pytest.raises(CredentialsError, match=r"not 'v1.<keyId>.<nonce>.<ciphertext>'"):
         Keyring.parse(f"k1:{OLD}").decrypt("plaintext-token", "org_1/GMAIL")
+
+
+def test_an_envelope_written_by_the_web_app_s_snippet_opens_here():
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "docs/examples/seal-credentials.mjs"
+    env = {**os.environ, "CREDENTIALS_ENCRYPTION_KEY": f"k2:{NEW},k1:{OLD}"}
+
+    result = subprocess.run(["node", str(script), "org_1", "GMAIL", '{"refresh_token": "1//abc"}'],
+                            env=env, capture_output=True, text=True, timeout=60, check=True)
+
+    envelope = result.stdout.strip()
+    assert envelope.startswith("v1.k2.")
+    assert Keyring.parse(f"k2:{NEW},k1:{OLD}").decrypt_json(envelope, "org_1/GMAIL") == {"refresh_token": "1//abc"}
