@@ -77,15 +77,19 @@ def bare() -> tuple[float, float]:
 
 def ours() -> tuple[float, float]:
     """(enqueue rate, processing rate) of the production broker with job tracking."""
-    settings = Settings(database_url=DATABASE, redis_namespace="partsiq-bench", log_level="WARNING",
-                        rate_limits={"bench-noop": "none"})
+    settings = Settings(
+        database_url=DATABASE, redis_namespace="partsiq-bench", log_level="WARNING", rate_limits={"bench-noop": "none"}
+    )
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS partsiq_bench WITH (FORCE)")
     create_database_if_missing(settings)
     upgrade(settings)
-    SERVICES["bench"] = Service("bench", "bench.throughput", THREADS, (
-        JobType("bench-noop", "bench", "bench_noop", "Bench", CanaryPayload, time_limit_s=60, rate_limit=None),
-    ))
+    SERVICES["bench"] = Service(
+        "bench",
+        "bench.throughput",
+        THREADS,
+        (JobType("bench-noop", "bench", "bench_noop", "Bench", CanaryPayload, time_limit_s=60, rate_limit=None),),
+    )
     rt = runtime.start(settings, worker=True, pool_size=THREADS + 2)
     _clear_redis(rt.broker, "partsiq-bench")
     with rt.database.engine.connect() as conn:

@@ -28,8 +28,18 @@ from tests.support.processes import WorkerProcess
 
 TEST_DATABASE = "partsiq_test"
 TEST_NAMESPACE = "partsiq-test"
-TABLES = ("QuoteRequestItem", "QuoteRequest", "EmailMessage", "EmailThread", "ConversationMessage",
-          "Conversation", "Integration", "Supplier", "JobQueue", "Organization")
+TABLES = (
+    "QuoteRequestItem",
+    "QuoteRequest",
+    "EmailMessage",
+    "EmailThread",
+    "ConversationMessage",
+    "Conversation",
+    "Integration",
+    "Supplier",
+    "JobQueue",
+    "Organization",
+)
 
 
 def make_settings(**overrides: object) -> Settings:

@@ -21,7 +21,7 @@ from partsiq.settings import Settings
 def job_type_resolver(settings: Settings) -> functools._lru_cache_wrapper[JobType | None]:
     """Actor name -> job type with the RATE_LIMITS overrides applied (cached)."""
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def resolve(actor_name: str) -> JobType | None:
         jt = job_type_for_actor(actor_name)
         return None if jt is None else with_overrides(jt, settings.rate_limits)
@@ -48,7 +48,7 @@ def build_broker(settings: Settings, database: Database | None = None) -> RedisB
     if database is not None:
         limiter = SlidingWindowLimiter(client, settings.redis_namespace)
         middleware += [RateLimit(limiter, resolve)]
-    broker = RedisBroker(
+    broker = RedisBroker(  # type: ignore[no-untyped-call]
         client=client,
         namespace=settings.redis_namespace,
         heartbeat_timeout=settings.heartbeat_timeout_ms,

@@ -9,12 +9,10 @@ from partsiq.errors import ServiceUnreachable
 from partsiq.settings import Settings, redact_url
 
 START_REDIS = (
-    "start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' "
-    "--appendonly no) or set REDIS_URL"
+    "start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no) or set REDIS_URL"
 )
 START_POSTGRES = (
-    "start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) "
-    "or set DATABASE_URL"
+    "start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL"
 )
 
 
@@ -37,9 +35,7 @@ def check_postgres(settings: Settings, *, schema: bool = True) -> None:
     try:
         with psycopg.connect(url, connect_timeout=3) as conn:
             if schema and conn.execute("SELECT to_regclass('\"JobQueue\"')").fetchone() == (None,):
-                raise ServiceUnreachable(
-                    f"database {redact_url(url)} has no schema: run `partsiq db upgrade`"
-                )
+                raise ServiceUnreachable(f"database {redact_url(url)} has no schema: run `partsiq db upgrade`")
     except psycopg.OperationalError as error:
         text = _first_line(error)
         hint = "run `partsiq db upgrade` (it creates the database)" if "does not exist" in text else START_POSTGRES

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -82,7 +83,7 @@ def _seed(database: Database, samples: Path) -> None:
 
 def _enqueue_jobs(run_id: str) -> list[str]:
     click.echo("== enqueueing jobs ==")
-    jobs = [
+    jobs: list[tuple[str, dict[str, Any]]] = [
         *(("org_demo_acme", {"note": f"burst {i + 1} of 10"}) for i in range(10)),
         ("org_demo_globex", {"note": "another organisation, its own budget"}),
         ("org_demo_globex", {"failTimes": 2, "note": "fails twice, then succeeds"}),
@@ -116,9 +117,7 @@ def _report(database: Database, job_ids: list[str]) -> None:
     click.echo("\n== JobQueue, read back from PostgreSQL ==")
     click.echo(f"{'jobId':<18} {'organization':<19} {'status':<9} att  {'queued->started':>15}  outcome")
     with database.session() as session:
-        rows = session.scalars(
-            select(JobQueue).where(JobQueue.job_id.in_(job_ids)).order_by(JobQueue.job_id)
-        ).all()
+        rows = session.scalars(select(JobQueue).where(JobQueue.job_id.in_(job_ids)).order_by(JobQueue.job_id)).all()
     first_start = min((r.started_at for r in rows if r.started_at), default=None)
     for row in rows:
         wait = (row.started_at - row.created_at).total_seconds() if row.started_at else 0.0

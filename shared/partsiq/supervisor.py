@@ -20,10 +20,7 @@ log = logging.getLogger("partsiq.supervisor")
 
 def _snapshot(roots: list[Path]) -> dict[Path, float]:
     return {
-        path: path.stat().st_mtime
-        for root in roots
-        for path in root.rglob("*.py")
-        if "__pycache__" not in path.parts
+        path: path.stat().st_mtime for root in roots for path in root.rglob("*.py") if "__pycache__" not in path.parts
     }
 
 

@@ -25,10 +25,30 @@ from partsiq.db.models import Organization, Supplier
 #: Mail domains shared by the public: matching a supplier by them would be wrong.
 FREE_MAIL_DOMAINS = frozenset(
     {
-        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-        "yahoo.com", "ymail.com", "aol.com", "icloud.com", "me.com", "mac.com", "proton.me",
-        "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "yandex.ru",
-        "qq.com", "163.com", "zoho.com", "fastmail.com",
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "ymail.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.com",
+        "yandex.ru",
+        "qq.com",
+        "163.com",
+        "zoho.com",
+        "fastmail.com",
     }
 )
 
@@ -119,7 +139,8 @@ def import_suppliers(database: Database, organization_id: str, path: Path) -> Im
             if current is None:
                 report.created += 1
             elif (tuple(current.contact_emails), tuple(current.email_domains)) == (
-                row.contact_emails, row.email_domains,
+                row.contact_emails,
+                row.email_domains,
             ):
                 report.unchanged += 1
                 continue

@@ -38,9 +38,7 @@ def load_service(name: str) -> Service:
         importlib.import_module(service.module)
     except ModuleNotFoundError as error:
         if error.name and service.module.startswith(error.name):
-            raise ImportError(
-                f"service {name!r} has no actors installed (module {service.module} not found)"
-            ) from None
+            raise ImportError(f"service {name!r} has no actors installed (module {service.module} not found)") from None
         raise
     return service
 
@@ -62,7 +60,8 @@ def run(settings: Settings, service_name: str) -> int:
             os._exit(RET_KILLED)
         log.info(
             "%s received: finishing running jobs (up to %d s); send it again to stop now",
-            signal.Signals(signum).name, settings.shutdown_timeout_s,
+            signal.Signals(signum).name,
+            settings.shutdown_timeout_s,
         )
         stop.set()
 
@@ -71,7 +70,10 @@ def run(settings: Settings, service_name: str) -> int:
     worker.start()
     log.info(
         "worker %s started: queues %s, %d threads, pid %d",
-        service.name, ", ".join(sorted(service.queues)), service.threads, os.getpid(),
+        service.name,
+        ", ".join(sorted(service.queues)),
+        service.threads,
+        os.getpid(),
     )
     stop.wait()
     worker.stop(timeout=settings.shutdown_timeout_s * 1000)

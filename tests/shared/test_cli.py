@@ -11,15 +11,21 @@ from tests.support.processes import settings_env
 
 
 def partsiq(settings, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "partsiq", *args], env=settings_env(settings, **env),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "partsiq", *args],
+        env=settings_env(settings, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_enqueue_with_wait_prints_the_result_when_the_job_is_done(settings, organization, worker_process):
     worker_process().wait_started()
 
-    result = partsiq(settings, "jobs", "enqueue", "canary", "--org", organization, "--data", '{"note": "cli"}',
-                     "--wait")
+    result = partsiq(
+        settings, "jobs", "enqueue", "canary", "--org", organization, "--data", '{"note": "cli"}', "--wait"
+    )
 
     assert result.returncode == 0, result.stderr
     job_id, _, body = result.stdout.partition("\n")

@@ -69,8 +69,11 @@ def test_keys_may_be_hex_or_standard_base64_and_a_bare_key_is_called_default():
 
 @pytest.mark.parametrize(
     ("spec", "message"),
-    [("", "CREDENTIALS_ENCRYPTION_KEY is empty"), ("k1:c2hvcnQ", "must be 32 bytes"),
-     ("bad id:" + NEW, "invalid key id")],
+    [
+        ("", "CREDENTIALS_ENCRYPTION_KEY is empty"),
+        ("k1:c2hvcnQ", "must be 32 bytes"),
+        ("bad id:" + NEW, "invalid key id"),
+    ],
 )
 def test_a_malformed_key_setting_is_refused_with_the_reason(spec, message):
     with pytest.raises(CredentialsError, match=message):
@@ -89,8 +92,14 @@ def test_an_envelope_written_by_the_web_app_s_snippet_opens_here():
     script = Path(__file__).resolve().parents[2] / "docs/examples/seal-credentials.mjs"
     env = {**os.environ, "CREDENTIALS_ENCRYPTION_KEY": f"k2:{NEW},k1:{OLD}"}
 
-    result = subprocess.run(["node", str(script), "org_1", "GMAIL", '{"refresh_token": "1//abc"}'],
-                            env=env, capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run(
+        ["node", str(script), "org_1", "GMAIL", '{"refresh_token": "1//abc"}'],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
 
     envelope = result.stdout.strip()
     assert envelope.startswith("v1.k2.")

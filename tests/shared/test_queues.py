@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_services_have_the_seed_s_concurrency():
     assert {name: s.threads for name, s in SERVICES.items() if name != "platform"} == {
-        "parts-search": 5, "email-monitor": 3, "quote-extraction": 3,
+        "parts-search": 5,
+        "email-monitor": 3,
+        "quote-extraction": 3,
     }
 
 
@@ -35,8 +37,11 @@ def test_every_job_type_runs_three_attempts_with_backoff_bounded_to_minutes():
 
 @pytest.mark.parametrize(
     ("spec", "expected"),
-    [("5/2s", RateLimit(5, 2, Scope.ORGANIZATION)), ("20 / 60 s / global", RateLimit(20, 60, Scope.GLOBAL)),
-     ("1/0.5s/organization", RateLimit(1, 0.5, Scope.ORGANIZATION))],
+    [
+        ("5/2s", RateLimit(5, 2, Scope.ORGANIZATION)),
+        ("20 / 60 s / global", RateLimit(20, 60, Scope.GLOBAL)),
+        ("1/0.5s/organization", RateLimit(1, 0.5, Scope.ORGANIZATION)),
+    ],
 )
 def test_rate_limit_specs_parse(spec, expected):
     assert RateLimit.parse(spec) == expected
@@ -55,8 +60,13 @@ def test_settings_override_a_rate_limit_or_remove_it():
 
 
 def test_the_committed_payload_schemas_match_the_code():
-    result = subprocess.run([sys.executable, "-m", "partsiq", "db", "export-schemas", "--check"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "partsiq", "db", "export-schemas", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode == 0, result.stderr
     search = json.loads((ROOT / "schemas/jobs/search.json").read_text())

@@ -59,8 +59,17 @@ def test_a_json_file_updates_a_supplier_s_addresses(tmp_path, database, organiza
     (tmp_path / "a.csv").write_text(CSV)
     import_suppliers(database, organization, tmp_path / "a.csv")
     path = tmp_path / "b.json"
-    path.write_text(json.dumps([{"name": "Westside Heavy Parts", "contactEmails": ["new@westsideheavy.com"],
-                                 "emailDomains": ["westsideheavy.com"]}]))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "name": "Westside Heavy Parts",
+                    "contactEmails": ["new@westsideheavy.com"],
+                    "emailDomains": ["westsideheavy.com"],
+                }
+            ]
+        )
+    )
 
     report = import_suppliers(database, organization, path)
 
@@ -80,8 +89,13 @@ def test_the_cli_prints_each_rejected_row_and_a_summary(tmp_path, settings, orga
     path = tmp_path / "suppliers.csv"
     path.write_text(CSV)
 
-    result = subprocess.run([sys.executable, "-m", "partsiq", "suppliers", "import", str(path), "--org", organization],
-                            env=settings_env(settings), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "partsiq", "suppliers", "import", str(path), "--org", organization],
+        env=settings_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode == 1
     assert "suppliers: 2 created, 0 updated, 0 unchanged, 3 rejected" in result.stdout

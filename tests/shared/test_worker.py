@@ -75,8 +75,9 @@ def test_a_killed_worker_s_job_is_redelivered_and_completed_once(settings, datab
 def test_an_unreachable_redis_is_one_clear_line_and_exit_code_three(settings):
     env = settings_env(settings, REDIS_URL="redis://127.0.0.1:1/0")
 
-    result = subprocess.run([sys.executable, "-m", "partsiq", "worker", "platform"], env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "partsiq", "worker", "platform"], env=env, capture_output=True, text=True, timeout=60
+    )
 
     assert result.returncode == RET_CONNECT
     assert result.stderr.strip().splitlines() == [
@@ -89,8 +90,9 @@ def test_an_unreachable_redis_is_one_clear_line_and_exit_code_three(settings):
 def test_an_unreachable_database_names_what_to_start_and_hides_the_password(settings):
     env = settings_env(settings, DATABASE_URL="postgresql://postgres:hunter2@127.0.0.1:1/partsiq")
 
-    result = subprocess.run([sys.executable, "-m", "partsiq", "worker", "platform"], env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "partsiq", "worker", "platform"], env=env, capture_output=True, text=True, timeout=60
+    )
 
     assert result.returncode == RET_CONNECT
     lines = result.stderr.strip().splitlines()
@@ -101,8 +103,13 @@ def test_an_unreachable_database_names_what_to_start_and_hides_the_password(sett
 
 
 def test_a_service_without_actors_says_so(settings):
-    result = subprocess.run([sys.executable, "-m", "partsiq", "worker", "parts-search"], env=settings_env(settings),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "partsiq", "worker", "parts-search"],
+        env=settings_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode == 2
     assert "service 'parts-search' has no actors installed" in result.stderr

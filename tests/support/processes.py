@@ -50,8 +50,9 @@ class WorkerProcess:
 
     def wait_started(self, timeout: float = 30) -> WorkerProcess:
         """Block until the worker says it consumes its queues."""
-        wait_for(lambda: "started: queues" in self.log or self.proc.poll() is not None,
-                 timeout=timeout, what="worker start")
+        wait_for(
+            lambda: "started: queues" in self.log or self.proc.poll() is not None, timeout=timeout, what="worker start"
+        )
         assert self.proc.poll() is None, f"worker exited early:\n{self.log}"
         return self
 

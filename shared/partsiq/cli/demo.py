@@ -12,8 +12,13 @@ from partsiq.settings import Settings
 
 
 @click.command("demo")
-@click.option("--samples", type=click.Path(file_okay=False, path_type=Path), default=Path("samples"),
-              show_default=True, help="Folder of sample data.")
+@click.option(
+    "--samples",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("samples"),
+    show_default=True,
+    help="Folder of sample data.",
+)
 @click.pass_obj
 def command(settings: Settings, samples: Path) -> None:
     """Run the platform end to end on sample data and print what happened."""

@@ -67,8 +67,7 @@ def show(settings: Settings, job_id: str) -> None:
 
 def row_dict(row: JobQueue) -> dict[str, Any]:
     """The row as a JSON-ready dict with Prisma's column names."""
-    return {column.name: getattr(row, attr.key) for attr in JobQueue.__mapper__.column_attrs
-            for column in attr.columns}
+    return {column.name: getattr(row, attr.key) for attr in JobQueue.__mapper__.column_attrs for column in attr.columns}
 
 
 @command.command("enqueue")
@@ -79,8 +78,9 @@ def row_dict(row: JobQueue) -> dict[str, Any]:
 @click.option("--wait", is_flag=True, help="Wait for the job to finish and print its result.")
 @click.option("--timeout", default=600.0, show_default=True, help="Seconds to wait with --wait.")
 @click.pass_obj
-def enqueue(settings: Settings, job_type: str, org_id: str, data: str, job_id: str | None,
-            wait: bool, timeout: float) -> None:
+def enqueue(
+    settings: Settings, job_type: str, org_id: str, data: str, job_id: str | None, wait: bool, timeout: float
+) -> None:
     """Enqueue a job (validated against its payload schema) and print its id."""
     try:
         payload = json.loads(data)
@@ -97,8 +97,11 @@ def enqueue(settings: Settings, job_type: str, org_id: str, data: str, job_id: s
         with rt.database.session() as session:
             row = session.scalar(select(JobQueue).where(JobQueue.job_id == job_id))
             if row is not None and row.status in FINAL_STATUSES:
-                click.echo(json.dumps(row.result if row.status is JobStatus.COMPLETED else {"error": row.error},
-                                      indent=2, default=str))
+                click.echo(
+                    json.dumps(
+                        row.result if row.status is JobStatus.COMPLETED else {"error": row.error}, indent=2, default=str
+                    )
+                )
                 sys.exit(0 if row.status is JobStatus.COMPLETED else RET_JOB_FAILED)
         time.sleep(0.5)
     raise click.ClickException(f"job {job_id} not finished after {timeout:g} s")

@@ -34,9 +34,7 @@ class Database:
     @cached_property
     def engine(self) -> Engine:
         """The pooled engine (created on first use, pre-pinged so restarts are survived)."""
-        return create_engine(
-            self.url, pool_size=self.pool_size, max_overflow=self.pool_size, pool_pre_ping=True
-        )
+        return create_engine(self.url, pool_size=self.pool_size, max_overflow=self.pool_size, pool_pre_ping=True)
 
     @cached_property
     def autocommit_engine(self) -> Engine:

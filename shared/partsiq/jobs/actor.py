@@ -24,9 +24,7 @@ def validate_payload(jt: JobType, data: Any) -> Payload:
     try:
         return jt.payload.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in error.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in error.errors())
         raise PayloadInvalid(f"invalid {jt.name} payload: {problems}") from None
 
 
@@ -64,8 +62,7 @@ def job(name: str, *, broker: dramatiq.Broker | None = None) -> Callable[[JobFun
 
         run.__name__ = fn.__name__
         run.__doc__ = fn.__doc__
-        return dramatiq.actor(
-            run,
+        declare = dramatiq.actor(
             actor_name=jt.actor,
             queue_name=jt.queue,
             broker=broker,
@@ -75,5 +72,6 @@ def job(name: str, *, broker: dramatiq.Broker | None = None) -> Callable[[JobFun
             time_limit=jt.time_limit_s * 1000,
             throws=NON_RETRYABLE,
         )
+        return declare(run)
 
     return decorate

@@ -211,9 +211,7 @@ class JobStore:
 
     def progress(self, *, job_id: str, lease_id: str, progress: int, message: str | None) -> None:
         """Store an attempt's progress (0-100) and message."""
-        self._update(
-            _PROGRESS, {"job_id": job_id, "lease_id": lease_id, "progress": progress, "message": message}
-        )
+        self._update(_PROGRESS, {"job_id": job_id, "lease_id": lease_id, "progress": progress, "message": message})
 
     def renew(self, lease_ids: list[str], lease_s: float) -> None:
         """Extend the leases of the attempts this process is running."""

@@ -32,8 +32,11 @@ class JobLogging(Middleware):
         self._started[message.message_id] = time.monotonic()
         log.info(
             "[%s] Job %s started processing (attempt %d/%d, organization %s)",
-            context.job_type.display, context.job_id, context.attempt,
-            context.job_type.retry.max_attempts, context.organization_id,
+            context.job_type.display,
+            context.job_id,
+            context.attempt,
+            context.job_type.retry.max_attempts,
+            context.organization_id,
             extra=_extra(context, "ACTIVE"),
         )
 
@@ -54,14 +57,24 @@ class JobLogging(Middleware):
         if message.failed:
             log.error(
                 "[%s] Job %s failed after attempt %d: %s: %s",
-                name, job_id, context.attempt, type(exception).__name__, exception,
-                exc_info=trace, extra=_extra(context, "FAILED"),
+                name,
+                job_id,
+                context.attempt,
+                type(exception).__name__,
+                exception,
+                exc_info=trace,
+                extra=_extra(context, "FAILED"),
             )
         else:
             log.warning(
                 "[%s] Job %s attempt %d failed, will retry: %s: %s",
-                name, job_id, context.attempt, type(exception).__name__, exception,
-                exc_info=trace, extra=_extra(context, "RETRYING"),
+                name,
+                job_id,
+                context.attempt,
+                type(exception).__name__,
+                exception,
+                exc_info=trace,
+                extra=_extra(context, "RETRYING"),
             )
 
 

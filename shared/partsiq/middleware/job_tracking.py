@@ -51,7 +51,8 @@ class JobTracking(Middleware):
     Must sit *before* Retries in the middleware list, so that its after-hook runs
     after Retries has decided whether the message failed for good.
 
-    Parameters:
+    Parameters
+    ----------
       store: the JobQueue writes.
       job_types: resolves an actor name to its job type (None: an untracked actor).
       lease_s: how long an attempt's lease lasts without renewal.
@@ -120,7 +121,11 @@ class JobTracking(Middleware):
             # Never run a job we could not record: put it back for later.
             log.warning(
                 "[%s] Job %s deferred %d s: database unavailable (%s)",
-                jt.display, job_id, CLAIM_RETRY_DELAY_MS // 1000, error.orig, extra={"job_id": job_id},
+                jt.display,
+                job_id,
+                CLAIM_RETRY_DELAY_MS // 1000,
+                error.orig,
+                extra={"job_id": job_id},
             )
             broker.enqueue(message, delay=CLAIM_RETRY_DELAY_MS)
             raise SkipMessage("database unavailable") from None
@@ -146,13 +151,19 @@ class JobTracking(Middleware):
         if state is not None and state.status in FINAL_STATUSES:
             log.info(
                 "[%s] Job %s already %s: duplicate message skipped",
-                jt.display, job_id, state.status.value, extra={"job_id": job_id},
+                jt.display,
+                job_id,
+                state.status.value,
+                extra={"job_id": job_id},
             )
             raise SkipMessage("job already finished")
         wait_s = (state.lease_remaining_s if state else 0) + 1
         log.info(
             "[%s] Job %s is running on another worker: message deferred %.0f s",
-            jt.display, job_id, wait_s, extra={"job_id": job_id},
+            jt.display,
+            job_id,
+            wait_s,
+            extra={"job_id": job_id},
         )
         broker.enqueue(message, delay=int(wait_s * 1000))
         raise SkipMessage("job held by a live lease")
@@ -181,7 +192,10 @@ class JobTracking(Middleware):
         if not recorded:
             log.warning(
                 "[%s] Job %s lost its lease before finishing; its %s was not recorded",
-                context.job_type.display, context.job_id, status.value, extra={"job_id": context.job_id},
+                context.job_type.display,
+                context.job_id,
+                status.value,
+                extra={"job_id": context.job_id},
             )
 
     def _finish_with_retries(self, **kwargs: Any) -> bool:

@@ -24,7 +24,8 @@ class RateLimit(Middleware):
     until the window has room, and the original is skipped: no attempt is used,
     nothing is logged as an error, and the job stays QUEUED.
 
-    Parameters:
+    Parameters
+    ----------
       limiter: the Redis-backed limiter shared by every process.
       job_types: resolves an actor name to its job type (with settings overrides applied).
       jitter: fraction of the window added at random to a deferral, so a crowd of

@@ -20,18 +20,47 @@ def test_the_migrated_schema_matches_the_models(database):
 
 def test_tables_and_columns_follow_prisma_naming(settings):
     with psycopg.connect(settings.psycopg_url) as conn:
-        tables = {r[0] for r in conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")}
-        columns = {r[0] for r in conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'JobQueue'")}
-        enum = [r[0] for r in conn.execute(
-            "SELECT unnest(enum_range(NULL::\"JobStatus\"))::text")]
+        tables = {
+            r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+        }
+        columns = {
+            r[0]
+            for r in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'JobQueue'")
+        }
+        enum = [r[0] for r in conn.execute('SELECT unnest(enum_range(NULL::"JobStatus"))::text')]
 
-    assert {"JobQueue", "Organization", "Supplier", "Integration", "Conversation", "ConversationMessage",
-            "EmailThread", "EmailMessage", "QuoteRequest", "QuoteRequestItem"} <= tables
-    assert {"id", "jobId", "queueName", "jobType", "status", "organizationId", "data", "result", "error",
-            "attempts", "startedAt", "completedAt", "failedAt", "createdAt", "updatedAt", "progress",
-            "progressMessage", "idempotencyKey"} <= columns
+    assert {
+        "JobQueue",
+        "Organization",
+        "Supplier",
+        "Integration",
+        "Conversation",
+        "ConversationMessage",
+        "EmailThread",
+        "EmailMessage",
+        "QuoteRequest",
+        "QuoteRequestItem",
+    } <= tables
+    assert {
+        "id",
+        "jobId",
+        "queueName",
+        "jobType",
+        "status",
+        "organizationId",
+        "data",
+        "result",
+        "error",
+        "attempts",
+        "startedAt",
+        "completedAt",
+        "failedAt",
+        "createdAt",
+        "updatedAt",
+        "progress",
+        "progressMessage",
+        "idempotencyKey",
+    } <= columns
     assert enum == ["PENDING", "QUEUED", "ACTIVE", "RETRYING", "COMPLETED", "FAILED"]
 
 
@@ -44,7 +73,7 @@ def test_the_history_downgrades_to_nothing_and_upgrades_again(settings):
     upgrade(settings)
 
     with psycopg.connect(settings.psycopg_url) as conn:
-        assert conn.execute("SELECT to_regclass('\"JobQueue\"')").fetchone() == ("\"JobQueue\"",)
+        assert conn.execute("SELECT to_regclass('\"JobQueue\"')").fetchone() == ('"JobQueue"',)
 
 
 def test_a_row_inserted_as_prisma_would_gets_defaults(settings):

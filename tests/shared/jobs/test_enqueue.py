@@ -25,7 +25,10 @@ def test_enqueue_records_a_queued_row_and_publishes_its_message(producer, databa
 
     row = job_row(database, job_id)
     assert (row.status, row.queue_name, row.job_type, row.organization_id) == (
-        JobStatus.QUEUED, "platform", "canary", "org_a",
+        JobStatus.QUEUED,
+        "platform",
+        "canary",
+        "org_a",
     )
     assert producer.broker.client.llen(f"{settings.redis_namespace}:platform") == 1
 

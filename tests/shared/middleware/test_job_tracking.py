@@ -5,7 +5,6 @@ from __future__ import annotations
 import dramatiq
 from dramatiq import Message
 
-from partsiq.db import Database
 from partsiq.db.models import JobStatus
 from partsiq.jobs import enqueue
 from partsiq.settings import Settings
@@ -16,8 +15,9 @@ from tests.support.waiting import wait_for
 def publish_raw(broker: dramatiq.Broker, data: object, job_id: str | None = None) -> Message[object]:
     """Publish a canary message directly, as a buggy or foreign producer might."""
     options = {"job_id": job_id} if job_id else {}
-    message: Message[object] = Message(queue_name="platform", actor_name="canary", args=(data,), kwargs={},
-                                       options=options)
+    message: Message[object] = Message(
+        queue_name="platform", actor_name="canary", args=(data,), kwargs={}, options=options
+    )
     return broker.enqueue(message)
 
 
@@ -155,11 +155,23 @@ def test_progress_is_stored_on_the_row_and_logged(broker, database, organization
 
     store = JobStore(database.autocommit_engine)
     job_id = enqueue("canary", organization, {})
-    store.claim(job_id=job_id, queue="platform", job_type="canary", organization_id=organization,
-                data={}, worker_id="test", lease_id="lease-1", lease_s=30)
-    context = JobContext(job_id=job_id, job_type=job_type("canary"), organization_id=organization, attempt=1,
-                         progress_sink=lambda p, m: store.progress(job_id=job_id, lease_id="lease-1",
-                                                                   progress=p, message=m))
+    store.claim(
+        job_id=job_id,
+        queue="platform",
+        job_type="canary",
+        organization_id=organization,
+        data={},
+        worker_id="test",
+        lease_id="lease-1",
+        lease_s=30,
+    )
+    context = JobContext(
+        job_id=job_id,
+        job_type=job_type("canary"),
+        organization_id=organization,
+        attempt=1,
+        progress_sink=lambda p, m: store.progress(job_id=job_id, lease_id="lease-1", progress=p, message=m),
+    )
 
     with caplog.at_level("INFO", logger="partsiq.jobs"):
         context.progress(50, "searching catalog")

@@ -34,7 +34,9 @@ def run_through_two_workers(settings, database, worker_process, jobs: list[tuple
     workers = [worker_process(**env).wait_started(), worker_process(**env).wait_started()]
     done = wait_for(
         lambda: (r := rows(database)) and all(x.status is JobStatus.COMPLETED for x in r) and r,
-        timeout=90, interval=0.5, what="all jobs completed",
+        timeout=90,
+        interval=0.5,
+        what="all jobs completed",
     )
     return done, workers
 
@@ -77,8 +79,9 @@ def test_a_global_limit_is_shared_by_every_organization(settings: Settings, data
     assert max(starts) - min(starts) >= timedelta(seconds=4)
 
 
-def test_organization_scope_gives_each_organization_its_own_budget(settings: Settings, database, worker_process,
-                                                                   two_orgs):
+def test_organization_scope_gives_each_organization_its_own_budget(
+    settings: Settings, database, worker_process, two_orgs
+):
     jobs = [("org_a", {}) for _ in range(5)] + [("org_b", {}) for _ in range(5)]
 
     done, _ = run_through_two_workers(settings, database, worker_process, jobs, {"canary": "5/10s"})

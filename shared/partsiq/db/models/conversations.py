@@ -38,9 +38,7 @@ class ConversationMessage(Base):
     )
     role: Mapped[MessageRole] = mapped_column(Enum(MessageRole, name="MessageRole"))
     content: Mapped[str] = mapped_column(Text)
-    message_metadata: Mapped[dict[str, Any]] = mapped_column(
-        "metadata", JSONB, default=dict, server_default="{}"
-    )
+    message_metadata: Mapped[dict[str, Any]] = mapped_column("metadata", JSONB, default=dict, server_default="{}")
     #: The job that wrote it, if any (a re-run never appends a second answer).
     job_id: Mapped[str | None] = mapped_column("jobId", String, unique=True)
     created_at: Mapped[datetime] = created_at_column()

@@ -23,9 +23,7 @@ class EmailThread(Base):
     organization_id: Mapped[str] = mapped_column(
         "organizationId", ForeignKey("Organization.id", ondelete="CASCADE"), index=True
     )
-    supplier_id: Mapped[str | None] = mapped_column(
-        "supplierId", ForeignKey("Supplier.id", ondelete="SET NULL")
-    )
+    supplier_id: Mapped[str | None] = mapped_column("supplierId", ForeignKey("Supplier.id", ondelete="SET NULL"))
     external_thread_id: Mapped[str | None] = mapped_column("externalThreadId", String)
     subject: Mapped[str | None] = mapped_column(Text)
     status: Mapped[EmailThreadStatus] = mapped_column(
@@ -43,23 +41,15 @@ class EmailMessage(Base):
     __table_args__ = (UniqueConstraint("organizationId", "externalMessageId"),)
 
     id: Mapped[str] = id_column()
-    organization_id: Mapped[str] = mapped_column(
-        "organizationId", ForeignKey("Organization.id", ondelete="CASCADE")
-    )
-    thread_id: Mapped[str] = mapped_column(
-        "threadId", ForeignKey("EmailThread.id", ondelete="CASCADE"), index=True
-    )
-    supplier_id: Mapped[str | None] = mapped_column(
-        "supplierId", ForeignKey("Supplier.id", ondelete="SET NULL")
-    )
+    organization_id: Mapped[str] = mapped_column("organizationId", ForeignKey("Organization.id", ondelete="CASCADE"))
+    thread_id: Mapped[str] = mapped_column("threadId", ForeignKey("EmailThread.id", ondelete="CASCADE"), index=True)
+    supplier_id: Mapped[str | None] = mapped_column("supplierId", ForeignKey("Supplier.id", ondelete="SET NULL"))
     #: The provider's id (Gmail message id, IMAP UID key, file name).
     external_message_id: Mapped[str] = mapped_column("externalMessageId", String)
     #: The RFC 5322 Message-ID header.
     message_id_header: Mapped[str | None] = mapped_column("messageIdHeader", String, index=True)
     from_address: Mapped[str | None] = mapped_column("fromAddress", String)
-    to_addresses: Mapped[list[str]] = mapped_column(
-        "toAddresses", ARRAY(String), default=list, server_default="{}"
-    )
+    to_addresses: Mapped[list[str]] = mapped_column("toAddresses", ARRAY(String), default=list, server_default="{}")
     subject: Mapped[str | None] = mapped_column(Text)
     body_text: Mapped[str | None] = mapped_column("bodyText", Text)
     received_at: Mapped[datetime | None] = mapped_column("receivedAt")
@@ -67,7 +57,5 @@ class EmailMessage(Base):
         Enum(EmailClassification, name="EmailClassification"), default=EmailClassification.OTHER
     )
     #: Attachments: name, content type, size, storage key.
-    attachments: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSONB, default=list, server_default="[]"
-    )
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
     created_at: Mapped[datetime] = created_at_column()

@@ -36,13 +36,9 @@ class Supplier(Base):
     )
     name: Mapped[str] = mapped_column(String)
     #: Lower-cased addresses of the supplier's contacts.
-    contact_emails: Mapped[list[str]] = mapped_column(
-        "contactEmails", ARRAY(String), default=list, server_default="{}"
-    )
+    contact_emails: Mapped[list[str]] = mapped_column("contactEmails", ARRAY(String), default=list, server_default="{}")
     #: Lower-cased mail domains (never free-mail domains).
-    email_domains: Mapped[list[str]] = mapped_column(
-        "emailDomains", ARRAY(String), default=list, server_default="{}"
-    )
+    email_domains: Mapped[list[str]] = mapped_column("emailDomains", ARRAY(String), default=list, server_default="{}")
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
@@ -54,12 +50,8 @@ class Integration(Base):
     __table_args__ = (UniqueConstraint("organizationId", "provider"),)
 
     id: Mapped[str] = id_column()
-    organization_id: Mapped[str] = mapped_column(
-        "organizationId", ForeignKey("Organization.id", ondelete="CASCADE")
-    )
-    provider: Mapped[IntegrationProvider] = mapped_column(
-        Enum(IntegrationProvider, name="IntegrationProvider")
-    )
+    organization_id: Mapped[str] = mapped_column("organizationId", ForeignKey("Organization.id", ondelete="CASCADE"))
+    provider: Mapped[IntegrationProvider] = mapped_column(Enum(IntegrationProvider, name="IntegrationProvider"))
     status: Mapped[IntegrationStatus] = mapped_column(
         Enum(IntegrationStatus, name="IntegrationStatus"), default=IntegrationStatus.ACTIVE
     )

@@ -24,9 +24,7 @@ class QuoteRequest(Base):
     organization_id: Mapped[str] = mapped_column(
         "organizationId", ForeignKey("Organization.id", ondelete="CASCADE"), index=True
     )
-    supplier_id: Mapped[str | None] = mapped_column(
-        "supplierId", ForeignKey("Supplier.id", ondelete="SET NULL")
-    )
+    supplier_id: Mapped[str | None] = mapped_column("supplierId", ForeignKey("Supplier.id", ondelete="SET NULL"))
     email_message_id: Mapped[str | None] = mapped_column(
         "emailMessageId", ForeignKey("EmailMessage.id", ondelete="SET NULL"), index=True
     )
@@ -46,9 +44,7 @@ class QuoteRequest(Base):
     shipping_method: Mapped[str | None] = mapped_column("shippingMethod", Text)
     lead_time: Mapped[str | None] = mapped_column("leadTime", Text)
     notes: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[QuoteStatus] = mapped_column(
-        Enum(QuoteStatus, name="QuoteStatus"), default=QuoteStatus.NEEDS_REVIEW
-    )
+    status: Mapped[QuoteStatus] = mapped_column(Enum(QuoteStatus, name="QuoteStatus"), default=QuoteStatus.NEEDS_REVIEW)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
