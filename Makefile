@@ -7,6 +7,8 @@ UV_VERSION := 0.13.8
 UV_HOME := .cache/uv-tool
 UV := $(UV_HOME)/bin/uv
 VENV := .venv
+#: The CPU build on local disk; only the parts-search image and the dev venv ever get it.
+TORCH_VERSION := 2.13.0
 BIN := $(VENV)/bin
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
@@ -21,11 +23,21 @@ $(UV):
 
 .PHONY: install
 install: $(UV) ## Install every package and the dev tools from uv.lock (hash-checked, frozen)
-	$(UV) sync --frozen --all-packages
+	$(UV) sync --frozen --all-packages --inexact
 
 .PHONY: lock
 lock: $(UV) ## Re-resolve uv.lock after changing dependencies
 	$(UV) lock
+
+.PHONY: embedding-runtime
+embedding-runtime: install ## CPU PyTorch for the local embedding model (outside uv.lock: the local wheel's hash differs)
+	$(BIN)/python -m ensurepip -q
+	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)"
+
+.PHONY: lint-tools
+lint-tools: ## checkov, hadolint, yamllint, check-jsonschema in their own environment (.venv-lint)
+	$(PYTHON) -m venv .venv-lint
+	.venv-lint/bin/pip install -q -r requirements-lint-tools.txt
 
 .PHONY: services
 services: ## Start Redis and PostgreSQL if they are down (installs them with apt if missing)

@@ -122,7 +122,7 @@ def _report(database: Database, job_ids: list[str]) -> None:
     for row in rows:
         wait = (row.started_at - row.created_at).total_seconds() if row.started_at else 0.0
         note = (row.data or {}).get("note", "")
-        outcome = row.error.splitlines()[0][:60] if row.error else f"ok: {note}"
+        outcome = row.error.splitlines()[0][:90] if row.error else f"ok: {note}"
         click.echo(
             f"{row.job_id:<18} {row.organization_id:<19} {row.status.value:<9} {row.attempts:>3}  "
             f"{wait:>14.1f}s  {outcome}"

@@ -20,7 +20,7 @@ CONTEXT_FIELDS = ("job_id", "job_type", "queue", "organization_id", "attempt", "
 _SECRET_PATTERNS = (
     (re.compile(r"(\w+://[^:/@\s]*:)[^@\s]+@"), r"\1***@"),  # passwords in URLs
     (re.compile(r"(?i)(bearer\s+)[\w.\-~+/]+=*"), r"\1***"),
-    (re.compile(r"(?i)((?:token|secret|password|api_key|apikey)[\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"), r"\1***"),
+    (re.compile(r"(?i)((?:token|secret|password|api_key|apikey)[\"']?\s*[:=]\s*[\"']?)[^\s\"',;})\]]+"), r"\1***"),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -113,3 +114,25 @@ def test_a_service_without_actors_says_so(settings):
 
     assert result.returncode == 2
     assert "service 'parts-search' has no actors installed" in result.stderr
+
+
+def test_worker_all_runs_every_installed_service_and_stops_cleanly_on_sigterm(
+    settings, database, organization, worker_process
+):
+    supervisor = worker_process("all", LOG_FORMAT="json").wait_started()
+    job_id = enqueue_one(settings, organization, {"note": "via worker all"})
+    row = wait_for_status(database, job_id)
+
+    supervisor.signal(signal.SIGTERM)
+    code = supervisor.wait(timeout=60)
+
+    assert row.status is JobStatus.COMPLETED
+    assert code == RET_OK
+    assert "service parts-search has no actors installed" in supervisor.log
+    lines = [json.loads(line) for line in supervisor.log.splitlines() if line.startswith("{")]
+    started = [
+        line
+        for line in lines
+        if line["message"].endswith(f"started processing (attempt 1/3, organization {organization})")
+    ]
+    assert started and started[0]["job_id"] == job_id and started[0]["status"] == "ACTIVE"

@@ -179,3 +179,30 @@ def test_progress_is_stored_on_the_row_and_logged(broker, database, organization
     row = job_row(database, job_id)
     assert (row.progress, row.progress_message) == (50, "searching catalog")
     assert f"[Canary] Job {job_id} progress: 50% (searching catalog)" in caplog.text
+
+
+def test_an_error_is_stored_without_the_secrets_it_quotes(broker, database, organization):
+    from types import SimpleNamespace
+
+    from partsiq.jobs.store import JobStore
+    from partsiq.middleware import JobTracking
+    from partsiq.queues import job_type
+
+    tracking = JobTracking(JobStore(database.autocommit_engine), lambda _: job_type("canary"), lease_s=30)
+    job_id = enqueue("canary", organization, {})
+    message = SimpleNamespace(
+        message_id="m1",
+        actor_name="canary",
+        options={"job_id": job_id},
+        args=({"organizationId": organization},),
+        failed=True,
+    )
+    tracking.before_process_message(broker, message)
+
+    tracking.after_process_message(
+        broker, message, exception=ConnectionError("cannot reach postgresql://app:hunter2@db/x (token=abc123)")
+    )
+
+    row = job_row(database, job_id)
+    assert row.status is JobStatus.FAILED
+    assert row.error == "ConnectionError: cannot reach postgresql://app:***@db/x (token=***)"
