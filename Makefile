@@ -31,7 +31,7 @@ lock: $(UV) ## Re-resolve uv.lock after changing dependencies
 
 .PHONY: embedding-runtime
 embedding-runtime: install ## CPU PyTorch for the local embedding model (outside uv.lock: the local wheel's hash differs)
-	$(BIN)/python -m ensurepip -q
+	$(BIN)/python -m ensurepip --upgrade >/dev/null
 	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)"
 
 .PHONY: lint-tools

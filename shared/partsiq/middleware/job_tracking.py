@@ -14,11 +14,10 @@ from typing import Any
 
 import dramatiq
 from dramatiq.middleware import Middleware, SkipMessage
-from sqlalchemy.exc import DBAPIError
 
 from partsiq.db.models import FINAL_STATUSES, JobStatus
 from partsiq.jobs.context import JobContext, set_current_job
-from partsiq.jobs.store import JobStore
+from partsiq.jobs.store import JobStore, StoreUnavailable
 from partsiq.lease import Heartbeat
 from partsiq.logging import redact
 from partsiq.queues import JobType
@@ -117,7 +116,7 @@ class JobTracking(Middleware):
                 lease_id=lease_id,
                 lease_s=self.lease_s,
             )
-        except DBAPIError as error:
+        except StoreUnavailable as error:
             # Never run a job we could not record: put it back for later.
             log.warning(
                 "[%s] Job %s deferred %d s: database unavailable (%s)",
@@ -208,8 +207,8 @@ class JobTracking(Middleware):
         for delay in FINISH_RETRY_DELAYS_S:
             try:
                 return self.store.finish(**kwargs)
-            except DBAPIError as error:
-                log.warning("recording job %s failed (%s); retrying in %.0f s", kwargs["job_id"], error.orig, delay)
+            except StoreUnavailable as error:
+                log.warning("recording job %s failed (%s); retrying in %.0f s", kwargs["job_id"], error, delay)
                 time.sleep(delay)
         return self.store.finish(**kwargs)
 
