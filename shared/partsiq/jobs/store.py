@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from partsiq.db.models import JobStatus
 from partsiq.ids import new_id
@@ -120,12 +121,18 @@ class JobStore:
     def _run(self, statement: str, params: dict[str, Any]) -> tuple[list[tuple[Any, ...]], int]:
         # A raw pooled psycopg connection: a third of the cost of going through a
         # SQLAlchemy Connection, and psycopg prepares the repeated statements itself.
-        conn = self.engine.raw_connection()
         try:
-            with conn.cursor() as cursor:
+            conn = self.engine.raw_connection()
+        except (psycopg.OperationalError, DBAPIError) as error:
+            raise StoreUnavailable(str(error).strip().splitlines()[0]) from error
+        try:
+            cursor = conn.cursor()
+            try:
                 cursor.execute(statement, params)
                 rows = [tuple(row) for row in cursor.fetchall()] if cursor.description else []
                 return rows, cursor.rowcount
+            finally:
+                cursor.close()
         except psycopg.OperationalError as error:
             conn.invalidate()  # broken: never hand it out again
             raise StoreUnavailable(str(error).strip().splitlines()[0]) from error

@@ -123,7 +123,7 @@ class JobTracking(Middleware):
                 jt.display,
                 job_id,
                 CLAIM_RETRY_DELAY_MS // 1000,
-                error.orig,
+                error,
                 extra={"job_id": job_id},
             )
             broker.enqueue(message, delay=CLAIM_RETRY_DELAY_MS)

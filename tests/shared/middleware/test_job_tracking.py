@@ -206,3 +206,32 @@ def test_an_error_is_stored_without_the_secrets_it_quotes(broker, database, orga
     row = job_row(database, job_id)
     assert row.status is JobStatus.FAILED
     assert row.error == "ConnectionError: cannot reach postgresql://app:***@db/x (token=***)"
+
+
+def test_a_job_whose_claim_cannot_be_written_is_put_back_not_run(broker, settings):
+    import pytest
+    from dramatiq.broker import MessageProxy
+    from dramatiq.middleware import SkipMessage
+    from sqlalchemy import create_engine
+
+    from partsiq.jobs.store import JobStore
+    from partsiq.middleware import JobTracking
+    from partsiq.queues import job_type
+
+    unreachable = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/partsiq", isolation_level="AUTOCOMMIT")
+    tracking = JobTracking(JobStore(unreachable), lambda _: job_type("canary"), lease_s=30)
+    message = MessageProxy(
+        Message(
+            queue_name="platform",
+            actor_name="canary",
+            args=({"organizationId": "o"},),
+            kwargs={},
+            options={"job_id": "j1"},
+        )
+    )
+
+    with pytest.raises(SkipMessage):
+        tracking.before_process_message(broker, message)
+
+    delayed = broker.client.hgetall(f"{settings.redis_namespace}:platform.DQ.msgs")
+    assert len(delayed) == 1 and b'"job_id":"j1"' in next(iter(delayed.values()))
