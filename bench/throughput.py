@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 
 import dramatiq
 import psycopg
@@ -51,18 +52,28 @@ def _drain(broker: RedisBroker, queue: str, done: threading.Event) -> float:
     return elapsed
 
 
-def bare() -> tuple[float, float]:
-    """(enqueue rate, processing rate) of plain Dramatiq."""
-    broker = RedisBroker(url="redis://127.0.0.1:6379/0", namespace="partsiq-bench-bare")
-    _clear_redis(broker, "partsiq-bench-bare")
+def _counter() -> tuple[threading.Event, Callable[[], None]]:
+    """An event set once ``JOBS`` calls of the returned function have happened."""
     count, done, lock = [0], threading.Event(), threading.Lock()
 
-    @dramatiq.actor(broker=broker, queue_name="bench", max_retries=0)
-    def noop(data: dict) -> None:
+    def tick() -> None:
         with lock:
             count[0] += 1
             if count[0] == JOBS:
                 done.set()
+
+    return done, tick
+
+
+def bare() -> tuple[float, float]:
+    """(enqueue rate, processing rate) of plain Dramatiq."""
+    broker = RedisBroker(url="redis://127.0.0.1:6379/0", namespace="partsiq-bench-bare")
+    _clear_redis(broker, "partsiq-bench-bare")
+    done, tick = _counter()
+
+    @dramatiq.actor(broker=broker, queue_name="bench", max_retries=0)
+    def noop(data: dict) -> None:
+        tick()
 
     start = time.perf_counter()
     for _ in range(JOBS):
@@ -95,14 +106,11 @@ def ours() -> tuple[float, float]:
     with rt.database.engine.connect() as conn:
         conn.exec_driver_sql("""INSERT INTO "Organization" (id, name) VALUES ('org_bench', 'Bench')""")
         conn.commit()
-    count, done, lock = [0], threading.Event(), threading.Lock()
+    done, tick = _counter()
 
     @job("bench-noop")
     def bench_noop(context: JobContext, payload: CanaryPayload) -> None:
-        with lock:
-            count[0] += 1
-            if count[0] == JOBS:
-                done.set()
+        tick()
 
     start = time.perf_counter()
     for _ in range(JOBS):

@@ -54,28 +54,22 @@ class JobLogging(Middleware):
             return
         # Expected errors (bad payload, unknown organisation) need no traceback.
         trace = None if isinstance(exception, NON_RETRYABLE) else exception
-        if message.failed:
-            log.error(
-                "[%s] Job %s failed after attempt %d: %s: %s",
-                name,
-                job_id,
-                context.attempt,
-                type(exception).__name__,
-                exception,
-                exc_info=trace,
-                extra=_extra(context, "FAILED"),
-            )
-        else:
-            log.warning(
-                "[%s] Job %s attempt %d failed, will retry: %s: %s",
-                name,
-                job_id,
-                context.attempt,
-                type(exception).__name__,
-                exception,
-                exc_info=trace,
-                extra=_extra(context, "RETRYING"),
-            )
+        level, status, what = (
+            (logging.ERROR, "FAILED", "failed after attempt %d")
+            if message.failed
+            else (logging.WARNING, "RETRYING", "attempt %d failed, will retry")
+        )
+        log.log(
+            level,
+            f"[%s] Job %s {what}: %s: %s",
+            name,
+            job_id,
+            context.attempt,
+            type(exception).__name__,
+            exception,
+            exc_info=trace,
+            extra=_extra(context, status),
+        )
 
 
 def _extra(context: Any, status: str) -> dict[str, Any]:
