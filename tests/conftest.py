@@ -25,6 +25,7 @@ from partsiq.connectivity import check_services
 from partsiq.db import Database, create_database_if_missing, upgrade
 from partsiq.settings import Settings
 from tests.support.processes import WorkerProcess
+from tests.support.workers import running_worker
 
 TEST_DATABASE = "partsiq_test"
 TEST_NAMESPACE = "partsiq-test"
@@ -123,12 +124,8 @@ def broker(settings: Settings, _worker_runtime: runtime.Runtime) -> RedisBroker:
 
 @pytest.fixture
 def worker(broker: RedisBroker) -> Iterator[dramatiq.Worker]:
-    worker = dramatiq.Worker(broker, queues={"platform"}, worker_threads=2, worker_timeout=100)
-    worker.start()
-    yield worker
-    worker.stop(timeout=10_000)
-    # Each Worker registers a middleware on the broker; drop it with the worker.
-    broker.middleware[:] = [m for m in broker.middleware if getattr(m, "worker", None) is not worker]
+    with running_worker(broker) as worker:
+        yield worker
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from dramatiq.middleware import CurrentMessage, Retries, TimeLimit
 
 from partsiq.db import Database
 from partsiq.jobs.store import JobStore
-from partsiq.middleware import JobLogging, JobTracking, RateLimit
+from partsiq.middleware import JobLogging, JobTracking, Metrics, RateLimit
 from partsiq.queues import JobType, job_type_for_actor, with_overrides
 from partsiq.rate_limiter import SlidingWindowLimiter
 from partsiq.settings import Settings
@@ -39,7 +39,7 @@ def build_broker(settings: Settings, database: Database | None = None) -> RedisB
 
     Order matters: before-hooks run top to bottom and after-hooks bottom to top, so
     RateLimit defers a job before anything is written, JobTracking claims its row
-    before JobLogging reports it, and Retries decides a failure's fate before
+    before JobLogging and Metrics report it, and Retries decides a failure's fate before
     JobTracking records it. Without ``database`` the broker can only publish.
     """
     client = redis_client(settings)
@@ -64,5 +64,6 @@ def build_broker(settings: Settings, database: Database | None = None) -> RedisB
         store = JobStore(database.autocommit_engine)
         broker.add_middleware(JobTracking(store, resolve, lease_s=settings.lease_seconds, beat=beat))
         broker.add_middleware(JobLogging())
+        broker.add_middleware(Metrics())
     broker.add_middleware(Retries(max_retries=2))
     return broker

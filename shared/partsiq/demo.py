@@ -40,7 +40,7 @@ WORKER_LOG = Path("demo-workers.log")
 
 
 def _start_workers(count: int) -> list[subprocess.Popen[bytes]]:
-    env = {**os.environ, "RATE_LIMITS": json.dumps(DEMO_RATE_LIMITS)}
+    env = {**os.environ, "RATE_LIMITS": json.dumps(DEMO_RATE_LIMITS), "METRICS_PORT": "0"}
     log = WORKER_LOG.open("ab")
     return [
         subprocess.Popen([sys.executable, "-m", "partsiq", "worker", "platform"], env=env, stdout=log, stderr=log)

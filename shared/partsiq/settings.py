@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     shutdown_timeout_s: int = 600
     #: Per-job-type rate-limit overrides, JSON: ``{"parts-search": "20/60s", "email-monitor": "5/60s/global"}``.
     rate_limits: dict[str, str] = Field(default_factory=dict)
+    #: Port of the worker's /metrics, /healthz and /readyz server (0: any free port, logged).
+    metrics_port: int = 9191
+    #: How often a worker logs its uptime and job counts (s).
+    health_log_interval_s: float = 300
+    #: The dispatcher publishes PENDING rows on NOTIFY, and sweeps for them this often anyway (s).
+    dispatcher_sweep_s: float = 2
+    #: How often the dispatcher looks for jobs whose message Redis lost (s).
+    dispatcher_recovery_s: float = 30
+    #: A waiting job is only treated as lost once its row has not changed for this long (s).
+    dispatcher_grace_s: float = 60
     #: Messages each worker process fetches ahead of its threads (0: equal to the thread count).
     prefetch: int = 0
 

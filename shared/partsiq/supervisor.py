@@ -8,6 +8,7 @@ Signals are passed on to the children; the supervisor exits when they have.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -24,8 +25,15 @@ def _snapshot(roots: list[Path]) -> dict[Path, float]:
     }
 
 
-def _spawn(services: list[str]) -> list[subprocess.Popen[bytes]]:
-    return [subprocess.Popen([sys.executable, "-m", "partsiq", "worker", name]) for name in services]
+def _spawn(services: list[str], metrics_port: int) -> list[subprocess.Popen[bytes]]:
+    # One metrics port per child: METRICS_PORT, METRICS_PORT + 1, ... (0 stays "any free port").
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "partsiq", "worker", name],
+            env={**os.environ, "METRICS_PORT": str(metrics_port + index if metrics_port else 0)},
+        )
+        for index, name in enumerate(services)
+    ]
 
 
 def _stop(children: list[subprocess.Popen[bytes]], sig: int = signal.SIGTERM) -> int:
@@ -35,7 +43,7 @@ def _stop(children: list[subprocess.Popen[bytes]], sig: int = signal.SIGTERM) ->
     return max((child.wait() for child in children), default=0)
 
 
-def supervise(services: list[str], *, reload: bool, watch: list[Path]) -> int:
+def supervise(services: list[str], *, reload: bool, watch: list[Path], metrics_port: int) -> int:
     """Run one worker process per service until a signal; restart them on source changes."""
     stopping = False
 
@@ -49,7 +57,7 @@ def supervise(services: list[str], *, reload: bool, watch: list[Path]) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    children = _spawn(services)
+    children = _spawn(services, metrics_port)
     log.info("started workers: %s%s", ", ".join(services), " (reloading on changes)" if reload else "")
     seen = _snapshot(watch) if reload else {}
     while not stopping:
@@ -61,5 +69,5 @@ def supervise(services: list[str], *, reload: bool, watch: list[Path]) -> int:
             seen = now
             log.info("source changed: restarting workers")
             _stop(children)
-            children = _spawn(services)
+            children = _spawn(services, metrics_port)
     return _stop(children)

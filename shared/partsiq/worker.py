@@ -20,6 +20,10 @@ import dramatiq
 
 from partsiq import runtime
 from partsiq.connectivity import check_services
+from partsiq.health import HealthServer
+from partsiq.metrics import REGISTRY, QueueCollector
+from partsiq.middleware import JobTracking, Metrics
+from partsiq.probes import liveness, readiness, start_health_log
 from partsiq.queues import SERVICES, Service
 from partsiq.settings import Settings
 
@@ -41,6 +45,16 @@ def load_service(name: str) -> Service:
             raise ImportError(f"service {name!r} has no actors installed (module {service.module} not found)") from None
         raise
     return service
+
+
+def _start_health(settings: Settings, rt: runtime.Runtime, service: Service) -> HealthServer:
+    tracking = next(m for m in rt.broker.middleware if isinstance(m, JobTracking))
+    metrics = next(m for m in rt.broker.middleware if isinstance(m, Metrics))
+    REGISTRY.register(QueueCollector(rt.broker.client, settings.redis_namespace, sorted(service.queues)))
+    server = HealthServer(settings.metrics_port, live=liveness(tracking.heartbeat), ready=readiness(rt))
+    server.start()
+    start_health_log(service.name, metrics, settings.health_log_interval_s)
+    return server
 
 
 def run(settings: Settings, service_name: str) -> int:

@@ -25,6 +25,7 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
         "LEASE_SECONDS": str(settings.lease_seconds),
         "SHUTDOWN_TIMEOUT_S": str(settings.shutdown_timeout_s),
         "LOG_LEVEL": "INFO",
+        "METRICS_PORT": "0",
     }
     env.update(extra)
     return env

@@ -24,7 +24,7 @@ def command(settings: Settings, service: str, reload: bool) -> None:
         installed = [name for name in SERVICES if _installed(name)]
         root = Path(partsiq.__file__).resolve().parents[2]
         watch = [path for path in (root / "shared", root / "services") if path.is_dir()]
-        sys.exit(supervisor.supervise(installed, reload=reload, watch=watch))
+        sys.exit(supervisor.supervise(installed, reload=reload, watch=watch, metrics_port=settings.metrics_port))
     try:
         sys.exit(worker.run(settings, service))
     except ImportError as error:

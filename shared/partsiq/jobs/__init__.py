@@ -2,6 +2,6 @@
 
 from partsiq.jobs.actor import job, validate_payload
 from partsiq.jobs.context import JobContext, current_job, progress
-from partsiq.jobs.enqueue import enqueue
+from partsiq.jobs.enqueue import enqueue, publish
 
-__all__ = ["JobContext", "current_job", "enqueue", "job", "progress", "validate_payload"]
+__all__ = ["JobContext", "current_job", "enqueue", "job", "progress", "publish", "validate_payload"]

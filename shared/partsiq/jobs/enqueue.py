@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import dramatiq
 import redis
 from dramatiq import Message
 
@@ -12,9 +13,19 @@ from partsiq.db.models import JobStatus
 from partsiq.errors import PayloadInvalid
 from partsiq.ids import new_id
 from partsiq.jobs.actor import validate_payload
-from partsiq.queues import job_type
+from partsiq.queues import JobType, job_type
 
 log = logging.getLogger("partsiq.jobs")
+
+
+def publish(
+    broker: dramatiq.Broker, jt: JobType, job_id: str, data: dict[str, Any], *, delay_ms: int | None = None
+) -> None:
+    """Put the message of an already recorded job on its queue (the row is not touched)."""
+    message: Message[Any] = Message(
+        queue_name=jt.queue, actor_name=jt.actor, args=(data,), kwargs={}, options={"job_id": job_id}
+    )
+    broker.enqueue(message, delay=delay_ms)
 
 
 def enqueue(
@@ -51,11 +62,8 @@ def enqueue(
     if not created:
         log.info("job %s already enqueued: nothing published", job_id)
         return job_id
-    message: Message[Any] = Message(
-        queue_name=jt.queue, actor_name=jt.actor, args=(validated,), kwargs={}, options={"job_id": job_id}
-    )
     try:
-        rt.broker.enqueue(message, delay=delay_ms)
+        publish(rt.broker, jt, job_id, validated, delay_ms=delay_ms)
     except redis.RedisError as error:
         rt.store.set_status(job_id, JobStatus.PENDING, from_status=JobStatus.QUEUED)
         log.warning("job %s kept PENDING, Redis unreachable (%s): the dispatcher will publish it", job_id, error)

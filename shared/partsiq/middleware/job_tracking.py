@@ -20,6 +20,7 @@ from partsiq.jobs.context import JobContext, set_current_job
 from partsiq.jobs.store import JobStore, StoreUnavailable
 from partsiq.lease import Heartbeat
 from partsiq.logging import redact
+from partsiq.metrics import SKIPS
 from partsiq.queues import JobType
 
 log = logging.getLogger("partsiq.jobs")
@@ -155,6 +156,7 @@ class JobTracking(Middleware):
                 state.status.value,
                 extra={"job_id": job_id},
             )
+            SKIPS.labels(jt.queue, jt.name, "finished").inc()
             raise SkipMessage("job already finished")
         wait_s = (state.lease_remaining_s if state else 0) + 1
         log.info(
@@ -164,6 +166,7 @@ class JobTracking(Middleware):
             wait_s,
             extra={"job_id": job_id},
         )
+        SKIPS.labels(jt.queue, jt.name, "running_elsewhere").inc()
         broker.enqueue(message, delay=int(wait_s * 1000))
         raise SkipMessage("job held by a live lease")
 

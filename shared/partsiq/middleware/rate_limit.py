@@ -10,6 +10,7 @@ from typing import Any
 import dramatiq
 from dramatiq.middleware import Middleware, SkipMessage
 
+from partsiq.metrics import DEFERRALS
 from partsiq.queues import JobType, Scope
 from partsiq.rate_limiter import SlidingWindowLimiter
 
@@ -42,8 +43,6 @@ class RateLimit(Middleware):
         self.limiter = limiter
         self.job_types = job_types
         self.jitter = jitter
-        #: Deferrals since start, by job type (read by metrics).
-        self.deferrals: dict[str, int] = {}
 
     def before_process_message(self, broker: dramatiq.Broker, message: Any) -> None:
         jt = self.job_types(message.actor_name)
@@ -56,7 +55,7 @@ class RateLimit(Middleware):
         if wait_ms == 0:
             return
         delay = wait_ms + int(random.uniform(0, self.jitter * window_ms))
-        self.deferrals[jt.name] = self.deferrals.get(jt.name, 0) + 1
+        DEFERRALS.labels(jt.queue, jt.name).inc()
         log.info(
             "[%s] Job %s deferred %.1f s: rate limit %s reached",
             jt.display,

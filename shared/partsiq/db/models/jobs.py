@@ -21,6 +21,7 @@ class JobQueue(Base):
         CheckConstraint('"progress" BETWEEN 0 AND 100', name="progress_range"),
         Index(None, "status", "queueName"),
         Index(None, "organizationId", "createdAt"),
+        Index(None, "status", "updatedAt"),
     )
 
     id: Mapped[str] = id_column()

@@ -1,0 +1,30 @@
+"""``partsiq dispatcher``."""
+
+from __future__ import annotations
+
+import signal
+from types import FrameType
+
+import click
+
+from partsiq import runtime
+from partsiq.connectivity import check_services
+from partsiq.dispatcher import Dispatcher
+from partsiq.settings import Settings
+
+
+@click.command("dispatcher")
+@click.pass_obj
+def command(settings: Settings) -> None:
+    """Publish PENDING rows written by the web app and recover jobs whose message Redis lost."""
+    check_services(settings)
+    rt = runtime.start(settings)
+    dispatcher = Dispatcher(settings, rt.database.engine, rt.broker)
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        dispatcher.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    dispatcher.run()
+    rt.close()

@@ -1,0 +1,182 @@
+"""``partsiq dispatcher``: publishes rows the web app writes, and recovers jobs Redis lost.
+
+JobQueue is the source of truth; Redis only carries messages. The dispatcher:
+
+- **publishes PENDING rows** (inserted by the web app through Prisma, or kept PENDING by an
+  enqueue that could not reach Redis) as soon as PostgreSQL NOTIFYs it, and on a sweep every
+  ``DISPATCHER_SWEEP_S`` in case a notification was missed. Rows are taken with
+  ``FOR UPDATE SKIP LOCKED``, so several dispatcher replicas never publish a row twice. A row
+  naming an unknown job type or carrying an invalid payload is FAILED with the reason.
+- **recovers lost messages** every ``DISPATCHER_RECOVERY_S``: a QUEUED or RETRYING job, or an
+  ACTIVE one whose lease lapsed, that has not changed for ``DISPATCHER_GRACE_S`` and whose
+  message is in none of its queue's Redis structures (ready, in flight, delayed) is
+  published again. A Redis restart that drops everything loses no job; the claim's
+  duplicate handling makes sure none runs twice.
+
+The Redis scan reads every message hash of the table's queues, so its cost grows with the
+backlog (HSCAN, in pages); at tens of thousands of waiting messages, lengthen the interval.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from typing import Any
+
+import psycopg
+import redis
+from dramatiq.brokers.redis import RedisBroker
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from partsiq.errors import PayloadInvalid, UnknownJobType
+from partsiq.jobs.actor import validate_payload
+from partsiq.jobs.enqueue import publish
+from partsiq.queues import job_type, job_types
+from partsiq.settings import Settings
+
+log = logging.getLogger("partsiq.dispatcher")
+
+#: NOTIFY channel the JobQueue trigger signals new PENDING rows on.
+PENDING_CHANNEL = "partsiq_jobs_pending"
+#: Rows handled per transaction.
+BATCH = 500
+
+_TAKE_PENDING = """
+SELECT "jobId", "jobType", "organizationId", data FROM "JobQueue"
+ WHERE status = 'PENDING' ORDER BY "createdAt" LIMIT %(batch)s FOR UPDATE SKIP LOCKED
+"""
+_MARK_QUEUED = """
+UPDATE "JobQueue" AS j SET status = 'QUEUED', "queueName" = v.queue, data = v.data::jsonb, "updatedAt" = now()
+  FROM unnest(%(ids)s::text[], %(queues)s::text[], %(datas)s::text[]) AS v(job_id, queue, data)
+ WHERE j."jobId" = v.job_id
+"""
+_MARK_FAILED = """
+UPDATE "JobQueue" SET status = 'FAILED', error = %(error)s, "failedAt" = now(), "updatedAt" = now()
+ WHERE "jobId" = %(job_id)s
+"""
+_TAKE_STALE = """
+SELECT "jobId", "jobType", data FROM "JobQueue"
+ WHERE ((status IN ('QUEUED', 'RETRYING') AND "updatedAt" < now() - make_interval(secs => %(grace)s))
+     OR (status = 'ACTIVE' AND "leaseExpiresAt" < now() - make_interval(secs => %(grace)s)))
+ ORDER BY "updatedAt" LIMIT %(batch)s FOR UPDATE SKIP LOCKED
+"""
+_TOUCH = """UPDATE "JobQueue" SET "updatedAt" = now() WHERE "jobId" = ANY(%(ids)s)"""
+
+
+class Dispatcher:
+    """Moves jobs from PostgreSQL into Redis: new PENDING rows, and messages Redis lost."""
+
+    def __init__(self, settings: Settings, engine: Engine, broker: RedisBroker) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.broker = broker
+        self.stop_event = threading.Event()
+
+    def publish_pending(self) -> int:
+        """Publish every PENDING row (in batches); returns how many were published."""
+        published = 0
+        while True:
+            count, failed, more = self._publish_batch()
+            published += count
+            if not more:
+                return published
+
+    def _publish_batch(self) -> tuple[int, int, bool]:
+        conn = self.engine.raw_connection()
+        try:
+            cursor = conn.cursor()
+            cursor.execute(_TAKE_PENDING, {"batch": BATCH})
+            rows = cursor.fetchall()
+            ids, queues, datas, failed = [], [], [], 0
+            for job_id, type_name, organization_id, data in rows:
+                try:
+                    jt = job_type(type_name)
+                    payload = {"organizationId": organization_id, **(data or {})}
+                    if payload["organizationId"] != organization_id:
+                        raise PayloadInvalid("data.organizationId differs from the row's organizationId")
+                    validated = validate_payload(jt, payload).model_dump(mode="json", exclude_none=True)
+                except (UnknownJobType, PayloadInvalid) as error:
+                    cursor.execute(_MARK_FAILED, {"job_id": job_id, "error": f"{type(error).__name__}: {error}"})
+                    log.warning("job %s refused: %s", job_id, error)
+                    failed += 1
+                    continue
+                publish(self.broker, jt, job_id, validated)
+                ids.append(job_id)
+                queues.append(jt.queue)
+                datas.append(json.dumps(validated))
+            if ids:
+                cursor.execute(_MARK_QUEUED, {"ids": ids, "queues": queues, "datas": datas})
+            conn.commit()
+            if ids:
+                log.info("published %d pending job(s)", len(ids))
+            return len(ids), failed, len(rows) == BATCH
+        finally:
+            conn.close()
+
+    def job_ids_in_redis(self) -> set[str]:
+        """Job ids of every message Redis holds for the table's queues (ready, in flight, delayed)."""
+        ns, client, found = self.settings.redis_namespace, self.broker.client, set()
+        for queue in {jt.queue for jt in job_types().values()}:
+            for key in (f"{ns}:{queue}.msgs", f"{ns}:{queue}.DQ.msgs"):
+                for _, raw in client.hscan_iter(key, count=1000):
+                    found.add(_job_id_of(raw))
+        return found
+
+    def recover(self) -> int:
+        """Publish again the jobs whose message Redis no longer has; returns how many."""
+        present = self.job_ids_in_redis()
+        conn = self.engine.raw_connection()
+        try:
+            cursor = conn.cursor()
+            cursor.execute(_TAKE_STALE, {"grace": self.settings.dispatcher_grace_s, "batch": BATCH})
+            lost = [(job_id, type_name, data) for job_id, type_name, data in cursor.fetchall() if job_id not in present]
+            for job_id, type_name, data in lost:
+                publish(self.broker, job_type(type_name), job_id, data)
+            if lost:
+                cursor.execute(_TOUCH, {"ids": [job_id for job_id, _, _ in lost]})
+            conn.commit()
+        finally:
+            conn.close()
+        if lost:
+            log.warning("republished %d job(s) whose message Redis had lost", len(lost))
+        return len(lost)
+
+    def run(self) -> None:
+        """Publish on NOTIFY and on every sweep, recover on its interval, until :meth:`stop`."""
+        listener = psycopg.connect(self.settings.psycopg_url, autocommit=True)
+        listener.execute(f"LISTEN {PENDING_CHANNEL}")
+        next_recovery = time.monotonic()
+        log.info("dispatcher started: listening on %s", PENDING_CHANNEL)
+        failures = 0
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    self.publish_pending()
+                    if time.monotonic() >= next_recovery:
+                        self.recover()
+                        next_recovery = time.monotonic() + self.settings.dispatcher_recovery_s
+                    failures = 0
+                except (redis.RedisError, psycopg.Error, DBAPIError) as error:
+                    failures += 1
+                    log.warning("dispatch failed (%s); retrying", str(error).strip().splitlines()[0])
+                    self.stop_event.wait(min(2**failures, 30))
+                    continue
+                # Wake on the first notification (the rest of a burst is taken by the next
+                # publish_pending) or when the sweep is due.
+                for _ in listener.notifies(timeout=self.settings.dispatcher_sweep_s, stop_after=1):
+                    pass
+        finally:
+            listener.close()
+            log.info("dispatcher stopped")
+
+    def stop(self) -> None:
+        """Ask :meth:`run` to return (within a second)."""
+        self.stop_event.set()
+
+
+def _job_id_of(raw: bytes) -> str:
+    message: dict[str, Any] = json.loads(raw)
+    return str(message.get("options", {}).get("job_id") or message.get("message_id"))

@@ -1,0 +1,69 @@
+"""What ``/healthz`` and ``/readyz`` check, and the periodic health log line."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import psycopg
+import redis
+
+from partsiq.health import Probe
+from partsiq.lease import Heartbeat
+from partsiq.metrics import STARTED_AT
+from partsiq.middleware.metrics import Metrics
+from partsiq.runtime import Runtime
+
+log = logging.getLogger("partsiq.health")
+
+
+def liveness(heartbeat: Heartbeat) -> Probe:
+    """Alive while the heartbeat thread beat recently (three missed beats: not alive)."""
+
+    def probe() -> tuple[bool, str]:
+        age = time.monotonic() - heartbeat.last_success
+        return age < 3 * heartbeat.interval_s + 1, f"heartbeat {age:.1f} s ago"
+
+    return probe
+
+
+def readiness(rt: Runtime) -> Probe:
+    """Ready while Redis and PostgreSQL both answer within a second or two."""
+    client = redis.Redis.from_url(rt.settings.redis_url.get_secret_value(), socket_timeout=1, socket_connect_timeout=1)
+
+    def probe() -> tuple[bool, str]:
+        problems = []
+        try:
+            client.ping()
+        except redis.RedisError as error:
+            problems.append(f"redis: {error}")
+        try:
+            with psycopg.connect(rt.settings.psycopg_url, connect_timeout=2) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.Error as error:
+            problems.append(f"postgres: {str(error).strip().splitlines()[0]}")
+        return not problems, "; ".join(problems) or "redis and postgres reachable"
+
+    return probe
+
+
+def start_health_log(service: str, metrics: Metrics, interval_s: float) -> None:
+    """Log uptime and job counts every ``interval_s`` (the seed's "health checks every 5 minutes")."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(interval_s)
+            uptime = int(time.time() - STARTED_AT)
+            totals = metrics.totals
+            log.info(
+                "health: %s worker up %dh%02dm, jobs completed %d, retried %d, failed %d",
+                service,
+                uptime // 3600,
+                uptime % 3600 // 60,
+                totals["completed"],
+                totals["retried"],
+                totals["failed"],
+            )
+
+    threading.Thread(target=loop, name="partsiq-health-log", daemon=True).start()
