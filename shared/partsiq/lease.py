@@ -21,13 +21,15 @@ log = logging.getLogger("partsiq.lease")
 class Heartbeat:
     """A daemon thread calling ``beat`` every ``interval_s`` until stopped.
 
-    ``last_success`` (monotonic seconds) is what liveness probes read.
+    ``last_tick`` (monotonic seconds) says the thread is alive, whether or not Redis and
+    PostgreSQL answered: it is what the liveness probe reads, so an outage of either
+    does not get the pod restarted. ``last_success`` is the last beat that got through.
     """
 
     def __init__(self, beat: Callable[[], None], interval_s: float) -> None:
         self.beat = beat
         self.interval_s = interval_s
-        self.last_success = time.monotonic()
+        self.last_success = self.last_tick = time.monotonic()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -49,6 +51,7 @@ class Heartbeat:
             self._beat_once()
 
     def _beat_once(self) -> None:
+        self.last_tick = time.monotonic()
         try:
             self.beat()
             self.last_success = time.monotonic()

@@ -19,11 +19,13 @@ log = logging.getLogger("partsiq.health")
 
 
 def liveness(heartbeat: Heartbeat) -> Probe:
-    """Alive while the heartbeat thread beat recently (three missed beats: not alive)."""
+    """Alive while the heartbeat thread ticks (three missed ticks: not alive), whatever Redis does."""
 
     def probe() -> tuple[bool, str]:
-        age = time.monotonic() - heartbeat.last_success
-        return age < 3 * heartbeat.interval_s + 1, f"heartbeat {age:.1f} s ago"
+        now = time.monotonic()
+        age, reached = now - heartbeat.last_tick, now - heartbeat.last_success
+        reason = f"heartbeat {age:.1f} s ago, last reached redis/postgres {reached:.1f} s ago"
+        return age < 3 * heartbeat.interval_s + 1, reason
 
     return probe
 

@@ -82,6 +82,7 @@ def run(settings: Settings, service_name: str) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     worker.start()
+    health = _start_health(settings, rt, service)
     log.info(
         "worker %s started: queues %s, %d threads, pid %d",
         service.name,
@@ -91,6 +92,7 @@ def run(settings: Settings, service_name: str) -> int:
     )
     stop.wait()
     worker.stop(timeout=settings.shutdown_timeout_s * 1000)
+    health.stop()
     rt.close()
     log.info("worker %s stopped", service.name)
     return RET_OK
