@@ -9,6 +9,7 @@ import dramatiq
 import redis
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import CurrentMessage, Retries, TimeLimit
+from periodiq import PeriodiqMiddleware
 
 from partsiq.db import Database
 from partsiq.jobs.store import JobStore
@@ -44,7 +45,8 @@ def build_broker(settings: Settings, database: Database | None = None) -> RedisB
     """
     client = redis_client(settings)
     resolve = job_type_resolver(settings)
-    middleware: list[dramatiq.Middleware] = [TimeLimit(), CurrentMessage()]
+    # Periodiq: declares the `periodic` actor option, and skips ticks older than 30 s.
+    middleware: list[dramatiq.Middleware] = [TimeLimit(), CurrentMessage(), PeriodiqMiddleware(skip_delay=30)]
     if database is not None:
         limiter = SlidingWindowLimiter(client, settings.redis_namespace)
         middleware += [RateLimit(limiter, resolve)]

@@ -57,7 +57,7 @@ UPTIME = Gauge("partsiq_uptime_seconds", "Seconds since this process started.", 
 UPTIME.set_function(lambda: time.time() - STARTED_AT)
 
 
-class QueueCollector(Collector):  # type: ignore[misc]
+class QueueCollector(Collector):
     """``partsiq_queue_messages{queue, state}`` read from the broker's Redis keys at scrape time.
 
     States: ``ready`` (waiting in the list; what more workers can speed up), ``in_flight``

@@ -41,6 +41,13 @@ class QuoteExtractionPayload(Payload):
     emailMessageId: str = Field(min_length=1, max_length=64)
 
 
+class RetentionPayload(Payload):
+    """Delete old job rows and dead letters; ``organizationId`` is ``platform``."""
+
+    #: The schedule's time slot (ISO 8601) this run belongs to.
+    slot: str | None = None
+
+
 class CanaryPayload(Payload):
     """A diagnostic job that exercises the whole path (enqueue, broker, worker, tracking).
 

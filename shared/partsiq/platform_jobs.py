@@ -1,4 +1,4 @@
-"""Jobs the platform itself runs (the ``platform`` service).
+"""Jobs the platform itself runs (the ``platform`` service), and its periodic ticks.
 
 ``canary`` proves the whole path works on a live system: a row is written, the
 message crosses Redis, a worker claims it, reports progress and records a result
@@ -12,8 +12,19 @@ import socket
 import time
 from typing import Any
 
-from partsiq.jobs import JobContext, job
-from partsiq.payloads import CanaryPayload
+import dramatiq
+from periodiq import cron
+
+from partsiq import runtime
+from partsiq.jobs import JobContext, enqueue, job
+from partsiq.metrics import PERIODIC_SUCCESS
+from partsiq.payloads import CanaryPayload, RetentionPayload
+from partsiq.periodic import time_slot
+from partsiq.queues import PLATFORM_ORGANIZATION
+from partsiq.retention import run_retention
+
+#: Retention runs hourly, at 17 minutes past (away from the top-of-the-hour crowd).
+RETENTION_SCHEDULE = "17 * * * *"
 
 
 class CanaryFailure(RuntimeError):
@@ -37,3 +48,19 @@ def canary(context: JobContext, payload: CanaryPayload) -> dict[str, Any]:
         "note": payload.note,
         "finishedAt": time.time(),
     }
+
+
+@job("retention")
+def retention(context: JobContext, payload: RetentionPayload) -> dict[str, Any]:
+    """Delete old job rows and dead letters (see :mod:`partsiq.retention`)."""
+    rt = runtime.current()
+    report = run_retention(rt.database.engine, rt.broker.client, rt.settings)
+    PERIODIC_SUCCESS.labels("retention").set_to_current_time()
+    return {"slot": payload.slot, "rowsDeleted": report.rows, "deadLettersDropped": report.dead_letters}
+
+
+@dramatiq.actor(queue_name="platform", periodic=cron(RETENTION_SCHEDULE), max_retries=0)
+def retention_tick() -> None:
+    """Periodic fan-out: one retention job per slot (a duplicate tick finds the slot's job exists)."""
+    slot = time_slot()
+    enqueue("retention", PLATFORM_ORGANIZATION, {"slot": slot}, idempotency_key=f"retention:{slot}")

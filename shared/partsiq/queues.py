@@ -18,8 +18,12 @@ from partsiq.payloads import (
     EmailSyncPayload,
     Payload,
     QuoteExtractionPayload,
+    RetentionPayload,
     SearchPayload,
 )
+
+#: The organizationId of jobs that belong to the platform, not to a customer.
+PLATFORM_ORGANIZATION = "platform"
 
 
 class Scope(StrEnum):
@@ -80,6 +84,8 @@ class JobType:
     time_limit_s: int
     rate_limit: RateLimit | None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    #: False for the platform's own jobs, whose organizationId is :data:`PLATFORM_ORGANIZATION`.
+    organization_scoped: bool = True
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,16 @@ SERVICES: dict[str, Service] = {
                     time_limit_s=660,
                     rate_limit=RateLimit(60, 60),
                     retry=RetryPolicy(min_backoff_ms=1_000, max_backoff_ms=10_000),
+                ),
+                JobType(
+                    name="retention",
+                    queue="platform",
+                    actor="retention",
+                    display="Retention",
+                    payload=RetentionPayload,
+                    time_limit_s=600,
+                    rate_limit=None,
+                    organization_scoped=False,
                 ),
             ),
         ),

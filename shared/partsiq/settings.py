@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     metrics_port: int = 9191
     #: How often a worker logs its uptime and job counts (s).
     health_log_interval_s: float = 300
+    #: Retention: COMPLETED rows older than this are deleted (days).
+    retention_completed_days: float = 30
+    #: Retention: FAILED rows older than this are deleted (days).
+    retention_failed_days: float = 90
+    #: Retention: dead-letter messages older than this are dropped from Redis (days).
+    retention_dead_letter_days: float = 7
     #: The dispatcher publishes PENDING rows on NOTIFY, and sweeps for them this often anyway (s).
     dispatcher_sweep_s: float = 2
     #: How often the dispatcher looks for jobs whose message Redis lost (s).

@@ -53,7 +53,7 @@ def job(name: str, *, broker: dramatiq.Broker | None = None) -> Callable[[JobFun
                 token = set_current_job(context)
             try:
                 payload = validate_payload(jt, data)
-                if not context.organization_exists:
+                if jt.organization_scoped and not context.organization_exists:
                     raise UnknownOrganization(f"organization {payload.organizationId!r} does not exist")
                 context.result = fn(context, payload)
             finally:
