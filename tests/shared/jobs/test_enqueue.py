@@ -58,7 +58,7 @@ def test_enqueue_refuses_an_invalid_payload_and_records_nothing(producer, databa
 
 
 def test_enqueue_refuses_an_unknown_job_type_naming_the_known_ones(producer):
-    with pytest.raises(UnknownJobType, match="known: canary, email-sync, quote-extraction, search"):
+    with pytest.raises(UnknownJobType, match="known: canary, email-sync, quote-extraction, retention, search"):
         enqueue("serach", "org_a", {})
 
 
