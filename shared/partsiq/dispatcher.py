@@ -23,7 +23,6 @@ import json
 import logging
 import threading
 import time
-from typing import Any
 
 import psycopg
 import redis
@@ -31,6 +30,7 @@ from dramatiq.brokers.redis import RedisBroker
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from partsiq.broker_state import job_ids_in_redis
 from partsiq.errors import PayloadInvalid, UnknownJobType
 from partsiq.jobs.actor import validate_payload
 from partsiq.jobs.enqueue import publish
@@ -116,18 +116,10 @@ class Dispatcher:
         finally:
             conn.close()
 
-    def job_ids_in_redis(self) -> set[str]:
-        """Job ids of every message Redis holds for the table's queues (ready, in flight, delayed)."""
-        ns, client, found = self.settings.redis_namespace, self.broker.client, set()
-        for queue in {jt.queue for jt in job_types().values()}:
-            for key in (f"{ns}:{queue}.msgs", f"{ns}:{queue}.DQ.msgs"):
-                for _, raw in client.hscan_iter(key, count=1000):
-                    found.add(_job_id_of(raw))
-        return found
-
     def recover(self) -> int:
         """Publish again the jobs whose message Redis no longer has; returns how many."""
-        present = self.job_ids_in_redis()
+        queues = {jt.queue for jt in job_types().values()}
+        present = job_ids_in_redis(self.broker.client, self.settings.redis_namespace, queues)
         conn = self.engine.raw_connection()
         try:
             cursor = conn.cursor()
@@ -175,8 +167,3 @@ class Dispatcher:
     def stop(self) -> None:
         """Ask :meth:`run` to return (within a second)."""
         self.stop_event.set()
-
-
-def _job_id_of(raw: bytes) -> str:
-    message: dict[str, Any] = json.loads(raw)
-    return str(message.get("options", {}).get("job_id") or message.get("message_id"))

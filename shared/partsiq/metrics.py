@@ -15,6 +15,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from partsiq.broker_state import queue_depths
+
 #: Everything this process exports (plus the default process and platform collectors).
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -73,20 +75,10 @@ class QueueCollector(Collector):
             "partsiq_queue_messages", "Messages in each queue by state.", labels=["queue", "state"]
         )
         try:
-            pipe = self.client.pipeline(transaction=False)
-            for queue in self.queues:
-                key = f"{self.namespace}:{queue}"
-                pipe.llen(key)
-                pipe.hlen(f"{key}.msgs")
-                pipe.hlen(f"{key}.DQ.msgs")
-                pipe.zcard(f"{key}.XQ")
-            values = pipe.execute()
+            depths = queue_depths(self.client, self.namespace, self.queues)
         except redis.RedisError:
             return  # Redis down: no backlog figures rather than a failed scrape
-        for index, queue in enumerate(self.queues):
-            ready, unacked, delayed, dead = values[index * 4 : index * 4 + 4]
-            family.add_metric([queue, "ready"], ready)
-            family.add_metric([queue, "in_flight"], max(unacked - ready, 0))
-            family.add_metric([queue, "delayed"], delayed)
-            family.add_metric([queue, "dead"], dead)
+        for queue, depth in depths.items():
+            for state in ("ready", "in_flight", "delayed", "dead"):
+                family.add_metric([queue, state], getattr(depth, state))
         yield family

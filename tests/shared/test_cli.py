@@ -59,3 +59,52 @@ def test_invalid_settings_are_reported_without_a_traceback(settings):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "REDIS_URL" in result.stderr and "Upstash's REST URL" in result.stderr
+
+
+def test_show_says_where_the_job_s_message_is(settings, organization):
+    job_id = partsiq(settings, "jobs", "enqueue", "canary", "--org", organization).stdout.strip()
+
+    shown = json.loads(partsiq(settings, "jobs", "show", job_id).stdout)
+
+    assert (shown["status"], shown["message"]) == ("QUEUED", "ready")
+
+
+def test_retry_runs_a_failed_job_again_once_its_cause_is_fixed(settings, database, worker_process):
+    from partsiq.db.models import JobStatus, Organization
+    from tests.support.jobs import wait_for_status
+
+    worker_process().wait_started()
+    failed = partsiq(settings, "jobs", "enqueue", "canary", "--org", "org_later", "--wait")
+    job_id = failed.stdout.splitlines()[0]
+    assert failed.returncode == 1
+    assert json.loads(partsiq(settings, "jobs", "show", job_id).stdout)["message"] == "dead letter"
+    with database.session() as session:
+        session.add(Organization(id="org_later", name="Created after the job failed"))
+
+    result = partsiq(settings, "jobs", "retry", job_id)
+    row = wait_for_status(database, job_id, JobStatus.COMPLETED, timeout=60)
+
+    assert result.stdout.strip() == f"job {job_id} queued again"
+    assert (row.attempts, row.error) == (1, None)
+    assert json.loads(partsiq(settings, "jobs", "show", job_id).stdout)["message"] == "not in Redis"
+
+
+def test_retry_refuses_a_job_that_has_not_failed(settings, organization):
+    job_id = partsiq(settings, "jobs", "enqueue", "canary", "--org", organization).stdout.strip()
+
+    result = partsiq(settings, "jobs", "retry", job_id)
+
+    assert result.returncode == 1
+    assert f"job {job_id} is QUEUED; only FAILED jobs are retried" in result.stderr
+
+
+def test_queues_shows_backlog_rows_and_workers(settings, organization):
+    for _ in range(3):
+        partsiq(settings, "jobs", "enqueue", "canary", "--org", organization)
+
+    result = partsiq(settings, "queues")
+
+    platform = next(line for line in result.stdout.splitlines() if line.startswith("platform"))
+    assert platform.split()[:5] == ["platform", "3", "0", "0", "0"]
+    assert "QUEUED=3" in platform
+    assert "workers alive: 0" in result.stdout

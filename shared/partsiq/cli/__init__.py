@@ -45,9 +45,9 @@ def cli(ctx: click.Context) -> None:
 
 def main() -> None:
     """Console-script entrypoint."""
-    from partsiq.cli import credentials, db, demo, dispatcher, jobs, orgs, scheduler, suppliers, worker
+    from partsiq.cli import credentials, db, demo, dispatcher, jobs, orgs, queues, scheduler, suppliers, worker
 
-    for module in (credentials, db, demo, dispatcher, jobs, orgs, scheduler, suppliers, worker):
+    for module in (credentials, db, demo, dispatcher, jobs, orgs, queues, scheduler, suppliers, worker):
         cli.add_command(module.command)
     cli(prog_name="partsiq")
 

@@ -11,9 +11,12 @@ import click
 from sqlalchemy import select
 
 from partsiq import runtime
+from partsiq.broker_state import drop_dead_letters, message_location
 from partsiq.connectivity import check_services
 from partsiq.db.models import FINAL_STATUSES, JobQueue, JobStatus
 from partsiq.jobs import enqueue as enqueue_job
+from partsiq.jobs import publish
+from partsiq.queues import job_type
 from partsiq.settings import Settings
 
 RET_JOB_FAILED = 1  #: ``--wait`` saw the job fail
@@ -58,11 +61,36 @@ def format_row(row: JobQueue) -> str:
 @click.pass_obj
 def show(settings: Settings, job_id: str) -> None:
     """Everything the row says about one job."""
-    with runtime.start(settings).database.session() as session:
+    rt = runtime.start(settings)
+    with rt.database.session() as session:
         row = session.scalar(select(JobQueue).where(JobQueue.job_id == job_id))
         if row is None:
             raise click.ClickException(f"no job {job_id!r}")
-        click.echo(json.dumps(row_dict(row), indent=2, default=str))
+        shown = row_dict(row)
+    shown["message"] = message_location(rt.broker.client, settings.redis_namespace, row.queue_name, job_id)
+    click.echo(json.dumps(shown, indent=2, default=str))
+
+
+@command.command("retry")
+@click.argument("job_id")
+@click.pass_obj
+def retry(settings: Settings, job_id: str) -> None:
+    """Run a FAILED job again, with a fresh set of attempts."""
+    check_services(settings)
+    rt = runtime.start(settings)
+    with rt.database.session() as session:
+        row = session.scalar(select(JobQueue).where(JobQueue.job_id == job_id).with_for_update())
+        if row is None:
+            raise click.ClickException(f"no job {job_id!r}")
+        if row.status is not JobStatus.FAILED:
+            raise click.ClickException(f"job {job_id} is {row.status.value}; only FAILED jobs are retried")
+        jt = job_type(row.job_type)
+        row.progress_message = f"retried by hand after: {(row.error or '')[:200]}"
+        row.status, row.attempts, row.error, row.failed_at, row.progress = JobStatus.QUEUED, 0, None, None, 0
+        data = dict(row.data or {})
+    drop_dead_letters(rt.broker.client, settings.redis_namespace, jt.queue, job_id)
+    publish(rt.broker, jt, job_id, data)
+    click.echo(f"job {job_id} queued again")
 
 
 def row_dict(row: JobQueue) -> dict[str, Any]:
