@@ -3,11 +3,13 @@
 Both sides process the same number of no-op jobs with the same threads and
 prefetch, in this process. "Bare" is a RedisBroker with Dramatiq's default
 middleware; "ours" is the production broker (job tracking in PostgreSQL,
-rate-limit check, job logging, retries) with every job enqueued through
+a rate limit set far above the rate so the limiter runs for every job, job
+logging, Prometheus metrics, retries) with every job enqueued through
 ``partsiq.jobs.enqueue`` (row + message). Prints rates and ratios, not verdicts.
 
     make bench                     # 2,000 jobs, 8 threads
     BENCH_JOBS=5000 BENCH_THREADS=5 make bench
+    BENCH_RATE_LIMIT=0 make bench  # without the per-job limiter check
 """
 
 from __future__ import annotations
@@ -25,14 +27,17 @@ from dramatiq.brokers.redis import RedisBroker
 from partsiq import runtime
 from partsiq.db import create_database_if_missing, upgrade
 from partsiq.jobs import JobContext, enqueue, job
+from partsiq.middleware import JobTracking
 from partsiq.payloads import CanaryPayload
-from partsiq.queues import SERVICES, JobType, Service
+from partsiq.queues import SERVICES, JobType, RateLimit, Service
 from partsiq.settings import Settings
 
 JOBS = int(os.environ.get("BENCH_JOBS", "2000"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 PREFETCH = int(os.environ.get("BENCH_PREFETCH", str(THREADS)))
 DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/partsiq_bench"
+#: BENCH_RATE_LIMIT=0 measures without the limiter (to see what it costs).
+LIMIT = RateLimit(10_000_000, 60) if os.environ.get("BENCH_RATE_LIMIT", "1") != "0" else None
 
 
 def _clear_redis(broker: RedisBroker, namespace: str) -> None:
@@ -88,9 +93,7 @@ def bare() -> tuple[float, float]:
 
 def ours() -> tuple[float, float]:
     """(enqueue rate, processing rate) of the production broker with job tracking."""
-    settings = Settings(
-        database_url=DATABASE, redis_namespace="partsiq-bench", log_level="WARNING", rate_limits={"bench-noop": "none"}
-    )
+    settings = Settings(database_url=DATABASE, redis_namespace="partsiq-bench", log_level="WARNING")
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS partsiq_bench WITH (FORCE)")
     create_database_if_missing(settings)
@@ -99,7 +102,8 @@ def ours() -> tuple[float, float]:
         "bench",
         "bench.throughput",
         THREADS,
-        (JobType("bench-noop", "bench", "bench_noop", "Bench", CanaryPayload, time_limit_s=60, rate_limit=None),),
+        # A limit far above the rate, so the limiter runs for every job without deferring any.
+        (JobType("bench-noop", "bench", "bench_noop", "Bench", CanaryPayload, 60, LIMIT),),
     )
     rt = runtime.start(settings, worker=True, pool_size=THREADS + 2)
     _clear_redis(rt.broker, "partsiq-bench")
@@ -121,6 +125,14 @@ def ours() -> tuple[float, float]:
     with rt.database.engine.connect() as conn:
         completed = conn.exec_driver_sql("""SELECT count(*) FROM "JobQueue" WHERE status = 'COMPLETED'""").scalar()
     assert completed == JOBS, f"only {completed} of {JOBS} rows COMPLETED"
+    tracking = next(m for m in rt.broker.middleware if isinstance(m, JobTracking))
+    statements = tracking.claims.batches + tracking.finishes.batches
+    print(
+        f"database cost per job: {statements / JOBS:.2f} lifecycle statements on the worker "
+        f"(claims {tracking.claims.items / max(tracking.claims.batches, 1):.1f} and finishes "
+        f"{tracking.finishes.items / max(tracking.finishes.batches, 1):.1f} jobs per statement), "
+        "plus 1 INSERT at enqueue"
+    )
     _clear_redis(rt.broker, "partsiq-bench")
     rt.close()
     return enqueue_rate, JOBS / elapsed
@@ -129,7 +141,10 @@ def ours() -> tuple[float, float]:
 def main() -> None:
     """Run both sides and print the comparison."""
     logging.basicConfig(level=logging.WARNING)
-    print(f"{JOBS} no-op jobs, 1 process x {THREADS} threads, prefetch {PREFETCH}, same Redis and machine")
+    print(
+        f"{JOBS} no-op jobs, 1 process x {THREADS} threads, prefetch {PREFETCH}, same Redis and machine; "
+        f"partsiq rate limit: {LIMIT or 'none'}"
+    )
     bare_enqueue, bare_rate = bare()
     our_enqueue, our_rate = ours()
     print(f"{'':<28}{'bare Dramatiq':>15}{'partsiq':>12}{'ratio':>8}")

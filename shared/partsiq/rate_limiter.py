@@ -13,18 +13,24 @@ import uuid
 
 import redis
 
+# One call decides several starts (each: key, limit, window ms, unique member), in order.
 _ACQUIRE = """
-local key, limit, window = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-if redis.call('ZCARD', key) < limit then
-  redis.call('ZADD', key, now, ARGV[3])
-  redis.call('PEXPIRE', key, window)
-  return 0
+local waits = {}
+for i = 1, #KEYS do
+  local key, limit, window = KEYS[i], tonumber(ARGV[3 * i - 2]), tonumber(ARGV[3 * i - 1])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) < limit then
+    redis.call('ZADD', key, now, ARGV[3 * i])
+    redis.call('PEXPIRE', key, window)
+    waits[i] = 0
+  else
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    waits[i] = math.max(1, tonumber(oldest[2]) + window - now)
+  end
 end
-local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)
+return waits
 """
 
 
@@ -42,4 +48,11 @@ class SlidingWindowLimiter:
 
     def try_acquire(self, key: str, limit: int, window_ms: int) -> int:
         """0 when a start was admitted (and counted), else milliseconds until one can be."""
-        return int(self._script(keys=[key], args=[limit, window_ms, uuid.uuid4().hex]))
+        return self.try_acquire_many([(key, limit, window_ms)])[0]
+
+    def try_acquire_many(self, requests: list[tuple[str, int, int]]) -> list[int]:
+        """:meth:`try_acquire` for several ``(key, limit, window_ms)`` in one round trip, in order."""
+        args: list[str | int] = []
+        for _, limit, window_ms in requests:
+            args += [limit, window_ms, uuid.uuid4().hex]
+        return [int(wait) for wait in self._script(keys=[key for key, _, _ in requests], args=args)]

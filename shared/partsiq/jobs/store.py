@@ -51,6 +51,40 @@ RETURNING j.attempts, j."organizationId",
           EXISTS (SELECT 1 FROM "Organization" o WHERE o.id = j."organizationId") AS org_exists
 """
 
+# The same claim for a batch (job ids unique within it: ON CONFLICT may touch a row once).
+_CLAIM_MANY = """
+INSERT INTO "JobQueue" AS j (id, "jobId", "queueName", "jobType", status, "organizationId", data,
+                             attempts, "startedAt", "workerId", "leaseId", "leaseExpiresAt")
+SELECT v.id, v.job_id, v.queue, v.job_type, 'ACTIVE', v.org, v.data::jsonb,
+       1, now(), %(worker_id)s, v.lease_id, now() + make_interval(secs => %(lease_s)s)
+  FROM unnest(%(ids)s::text[], %(job_ids)s::text[], %(queues)s::text[], %(job_types)s::text[], %(orgs)s::text[],
+              %(datas)s::text[], %(lease_ids)s::text[]) AS v(id, job_id, queue, job_type, org, data, lease_id)
+ON CONFLICT ("jobId") DO UPDATE
+   SET status = 'ACTIVE', attempts = j.attempts + 1, "startedAt" = now(), "updatedAt" = now(),
+       "workerId" = EXCLUDED."workerId", "leaseId" = EXCLUDED."leaseId",
+       "leaseExpiresAt" = EXCLUDED."leaseExpiresAt"
+ WHERE j.status IN ('PENDING', 'QUEUED', 'RETRYING')
+    OR (j.status = 'ACTIVE' AND j."leaseExpiresAt" < now())
+RETURNING j."jobId", j.attempts,
+          EXISTS (SELECT 1 FROM "Organization" o WHERE o.id = j."organizationId") AS org_exists
+"""
+
+_FINISH_MANY = """
+UPDATE "JobQueue" AS j
+   SET status = v.status::"JobStatus", result = v.result::jsonb, error = v.error, "updatedAt" = now(),
+       "completedAt" = CASE WHEN v.status = 'COMPLETED' THEN now() ELSE j."completedAt" END,
+       "failedAt" = CASE WHEN v.status = 'FAILED' THEN now() ELSE j."failedAt" END,
+       progress = CASE WHEN v.status = 'COMPLETED' THEN 100 ELSE j.progress END,
+       "progressMessage" = CASE WHEN v.status = 'COMPLETED' THEN 'completed'
+                                WHEN v.status = 'RETRYING' THEN 'waiting to retry'
+                                ELSE j."progressMessage" END,
+       "leaseId" = NULL, "leaseExpiresAt" = NULL
+  FROM unnest(%(job_ids)s::text[], %(lease_ids)s::text[], %(statuses)s::text[], %(results)s::text[],
+              %(errors)s::text[]) AS v(job_id, lease_id, status, result, error)
+ WHERE j."jobId" = v.job_id AND j."leaseId" = v.lease_id
+RETURNING j."jobId"
+"""
+
 _INSPECT = """
 SELECT status, GREATEST(EXTRACT(EPOCH FROM "leaseExpiresAt" - now()), 0)
   FROM "JobQueue" WHERE "jobId" = %(job_id)s
@@ -99,6 +133,29 @@ class Claim:
 
     attempt: int
     organization_exists: bool
+
+
+@dataclass(frozen=True)
+class ClaimRequest:
+    """One job a worker thread wants to start."""
+
+    job_id: str
+    queue: str
+    job_type: str
+    organization_id: str
+    data: Any
+    lease_id: str
+
+
+@dataclass(frozen=True)
+class FinishRequest:
+    """How one attempt ended."""
+
+    job_id: str
+    lease_id: str
+    status: JobStatus
+    result: Any = None
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +260,52 @@ class JobStore:
             return None
         attempt, _, org_exists = rows[0]
         return Claim(attempt=attempt, organization_exists=org_exists)
+
+    def claim_many(self, requests: list[ClaimRequest], *, worker_id: str, lease_s: float) -> list[Claim | None]:
+        """:meth:`claim` for a batch, in one statement per distinct set of job ids."""
+        claims: dict[int, Claim | None] = {}
+        pending = list(enumerate(requests))
+        while pending:
+            now: list[tuple[int, ClaimRequest]] = []
+            later: list[tuple[int, ClaimRequest]] = []
+            seen: set[str] = set()
+            for i, r in pending:  # a job twice in a batch: the second waits for the next statement
+                (later if r.job_id in seen else now).append((i, r))
+                seen.add(r.job_id)
+            pending = later
+            rows = self._execute(
+                _CLAIM_MANY,
+                {
+                    "worker_id": worker_id,
+                    "lease_s": lease_s,
+                    "ids": [new_id() for _ in now],
+                    "job_ids": [r.job_id for _, r in now],
+                    "queues": [r.queue for _, r in now],
+                    "job_types": [r.job_type for _, r in now],
+                    "orgs": [r.organization_id for _, r in now],
+                    "datas": [json.dumps(r.data, default=str) for _, r in now],
+                    "lease_ids": [r.lease_id for _, r in now],
+                },
+            )
+            won = {job_id: Claim(attempt=attempt, organization_exists=exists) for job_id, attempt, exists in rows}
+            for i, r in now:
+                claims[i] = won.get(r.job_id)
+        return [claims[i] for i in range(len(requests))]
+
+    def finish_many(self, requests: list[FinishRequest]) -> list[bool]:
+        """:meth:`finish` for a batch; True for each attempt whose lease was still held."""
+        rows = self._execute(
+            _FINISH_MANY,
+            {
+                "job_ids": [r.job_id for r in requests],
+                "lease_ids": [r.lease_id for r in requests],
+                "statuses": [r.status.value for r in requests],
+                "results": [None if r.result is None else json.dumps(r.result, default=str) for r in requests],
+                "errors": [None if r.error is None else r.error[:MAX_ERROR_CHARS] for r in requests],
+            },
+        )
+        recorded = {row[0] for row in rows}
+        return [r.job_id in recorded for r in requests]
 
     def inspect(self, job_id: str) -> JobState | None:
         """The status and remaining lease of a job, or None when it has no row."""

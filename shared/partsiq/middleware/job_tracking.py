@@ -17,7 +17,8 @@ from dramatiq.middleware import Middleware, SkipMessage
 
 from partsiq.db.models import FINAL_STATUSES, JobStatus
 from partsiq.jobs.context import JobContext, set_current_job
-from partsiq.jobs.store import JobStore, StoreUnavailable
+from partsiq.jobs.group_commit import GroupCommit
+from partsiq.jobs.store import Claim, ClaimRequest, FinishRequest, JobStore, StoreUnavailable
 from partsiq.lease import Heartbeat
 from partsiq.logging import redact
 from partsiq.metrics import SKIPS
@@ -72,6 +73,10 @@ class JobTracking(Middleware):
         self.lease_s = lease_s
         self.beat = beat
         self.heartbeat = Heartbeat(self._renew, interval_s=max(lease_s / 3, 0.5))
+        self.claims: GroupCommit[ClaimRequest, Claim | None] = GroupCommit(
+            lambda batch: store.claim_many(batch, worker_id=self.worker_id, lease_s=lease_s), name="partsiq-claims"
+        )
+        self.finishes: GroupCommit[FinishRequest, bool] = GroupCommit(store.finish_many, name="partsiq-finishes")
         self._attempts: dict[str, _Attempt] = {}
         self._lock = threading.Lock()
 
@@ -107,16 +112,7 @@ class JobTracking(Middleware):
         org = str(data.get("organizationId", "")) if isinstance(data, dict) else ""
         lease_id = uuid.uuid4().hex
         try:
-            claim = self.store.claim(
-                job_id=job_id,
-                queue=jt.queue,
-                job_type=jt.name,
-                organization_id=org,
-                data=data,
-                worker_id=self.worker_id,
-                lease_id=lease_id,
-                lease_s=self.lease_s,
-            )
+            claim = self.claims.submit(ClaimRequest(job_id, jt.queue, jt.name, org, data, lease_id))
         except StoreUnavailable as error:
             # Never run a job we could not record: put it back for later.
             log.warning(
@@ -185,11 +181,13 @@ class JobTracking(Middleware):
             status = JobStatus.FAILED if message.failed else JobStatus.RETRYING
             error = redact(f"{type(exception).__name__}: {exception}")
         recorded = self._finish_with_retries(
-            job_id=context.job_id,
-            lease_id=attempt.lease_id,
-            status=status,
-            result=context.result if status is JobStatus.COMPLETED else None,
-            error=error,
+            FinishRequest(
+                job_id=context.job_id,
+                lease_id=attempt.lease_id,
+                status=status,
+                result=context.result if status is JobStatus.COMPLETED else None,
+                error=error,
+            )
         )
         if not recorded:
             log.warning(
@@ -200,7 +198,7 @@ class JobTracking(Middleware):
                 extra={"job_id": context.job_id},
             )
 
-    def _finish_with_retries(self, **kwargs: Any) -> bool:
+    def _finish_with_retries(self, request: FinishRequest) -> bool:
         """Record the attempt's end, riding out a short database outage.
 
         The message is acknowledged after this hook whatever happens, so giving up
@@ -209,11 +207,11 @@ class JobTracking(Middleware):
         """
         for delay in FINISH_RETRY_DELAYS_S:
             try:
-                return self.store.finish(**kwargs)
+                return self.finishes.submit(request)
             except StoreUnavailable as error:
-                log.warning("recording job %s failed (%s); retrying in %.0f s", kwargs["job_id"], error, delay)
+                log.warning("recording job %s failed (%s); retrying in %.0f s", request.job_id, error, delay)
                 time.sleep(delay)
-        return self.store.finish(**kwargs)
+        return self.finishes.submit(request)
 
     def after_skip_message(self, broker: dramatiq.Broker, message: Any) -> None:
         with self._lock:

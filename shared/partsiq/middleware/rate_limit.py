@@ -10,6 +10,7 @@ from typing import Any
 import dramatiq
 from dramatiq.middleware import Middleware, SkipMessage
 
+from partsiq.jobs.group_commit import GroupCommit
 from partsiq.metrics import DEFERRALS
 from partsiq.queues import JobType, Scope
 from partsiq.rate_limiter import SlidingWindowLimiter
@@ -43,6 +44,10 @@ class RateLimit(Middleware):
         self.limiter = limiter
         self.job_types = job_types
         self.jitter = jitter
+        # Threads starting jobs at once share one round trip to Redis.
+        self._acquire: GroupCommit[tuple[str, int, int], int] = GroupCommit(
+            limiter.try_acquire_many, name="partsiq-rate-limit"
+        )
 
     def before_process_message(self, broker: dramatiq.Broker, message: Any) -> None:
         jt = self.job_types(message.actor_name)
@@ -51,7 +56,7 @@ class RateLimit(Middleware):
         limit = jt.rate_limit
         subject = "*" if limit.scope is Scope.GLOBAL else _organization_of(message)
         window_ms = int(limit.window_s * 1000)
-        wait_ms = self.limiter.try_acquire(self.limiter.key(jt.name, subject), limit.limit, window_ms)
+        wait_ms = self._acquire.submit((self.limiter.key(jt.name, subject), limit.limit, window_ms))
         if wait_ms == 0:
             return
         delay = wait_ms + int(random.uniform(0, self.jitter * window_ms))
