@@ -70,6 +70,10 @@ schemas: install ## Re-export the JSON Schemas of job payloads to schemas/jobs
 bench: db ## Throughput of our worker vs bare Dramatiq on the same Redis (prints ratios)
 	$(BIN)/python -m bench.throughput
 
+.PHONY: bench-startup
+bench-startup: db ## Worker start-to-ready time per installed service
+	$(BIN)/python -m bench.startup
+
 .PHONY: workers
 workers: db ## Run every service's worker, reloading on code changes (development)
 	$(BIN)/partsiq worker all --reload
