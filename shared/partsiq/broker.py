@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import socket
 import time
 
 import dramatiq
@@ -11,6 +13,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import CurrentMessage, Retries, TimeLimit
 from periodiq import PeriodiqMiddleware
 
+from partsiq.broker_state import workers_key
 from partsiq.db import Database
 from partsiq.jobs.store import JobStore
 from partsiq.middleware import JobLogging, JobTracking, Metrics, RateLimit
@@ -59,9 +62,15 @@ def build_broker(settings: Settings, database: Database | None = None) -> RedisB
     )
     if database is not None:
         heartbeats = f"{settings.redis_namespace}:__heartbeats__"
+        workers = workers_key(settings.redis_namespace)
+        me = f"{socket.gethostname()}:{os.getpid()}"
 
         def beat() -> None:
-            client.zadd(heartbeats, {broker.broker_id: int(time.time() * 1000)})
+            now_ms = int(time.time() * 1000)
+            pipe = client.pipeline(transaction=False)
+            pipe.zadd(heartbeats, {broker.broker_id: now_ms})  # Dramatiq's: keeps our messages ours
+            pipe.zadd(workers, {me: now_ms})  # ours: which worker processes are alive
+            pipe.execute()
 
         store = JobStore(database.autocommit_engine)
         broker.add_middleware(JobTracking(store, resolve, lease_s=settings.lease_seconds, beat=beat))

@@ -6,7 +6,8 @@
 | ``<ns>:<q>.msgs`` | every unacknowledged message: ready, prefetched, running |
 | ``<ns>:<q>.DQ.msgs`` | delayed messages: retries and rate-limit deferrals |
 | ``<ns>:<q>.XQ`` / ``.XQ.msgs`` | dead letters |
-| ``<ns>:__heartbeats__`` | worker process -> last heartbeat (ms) |
+| ``<ns>:__heartbeats__`` | broker instance -> last call (ms); producers too, so not a worker count |
+| ``<ns>:partsiq:workers`` | ours: worker process (host:pid) -> last heartbeat (ms) |
 """
 
 from __future__ import annotations
@@ -88,7 +89,13 @@ def drop_dead_letters(client: redis.Redis, namespace: str, queue: str, job_id: s
     return len(ids)
 
 
+def workers_key(namespace: str) -> str:
+    """The sorted set where each worker process's heartbeat thread records itself."""
+    return f"{namespace}:partsiq:workers"
+
+
 def workers_alive(client: redis.Redis, namespace: str, heartbeat_timeout_ms: int) -> int:
-    """Worker processes whose heartbeat is fresh."""
+    """Worker processes whose heartbeat is fresh (entries of the dead are trimmed)."""
     now_ms = int(time.time() * 1000)
-    return int(client.zcount(f"{namespace}:__heartbeats__", now_ms - heartbeat_timeout_ms, "+inf"))
+    client.zremrangebyscore(workers_key(namespace), "-inf", now_ms - 10 * heartbeat_timeout_ms)
+    return int(client.zcount(workers_key(namespace), now_ms - heartbeat_timeout_ms, "+inf"))

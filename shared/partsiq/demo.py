@@ -39,12 +39,12 @@ DEMO_RATE_LIMITS = {"canary": "4/2s"}
 WORKER_LOG = Path("demo-workers.log")
 
 
-def _start_workers(count: int) -> list[subprocess.Popen[bytes]]:
+def _start_processes(commands: list[list[str]]) -> list[subprocess.Popen[bytes]]:
     env = {**os.environ, "RATE_LIMITS": json.dumps(DEMO_RATE_LIMITS), "METRICS_PORT": "0"}
     log = WORKER_LOG.open("ab")
     return [
-        subprocess.Popen([sys.executable, "-m", "partsiq", "worker", "platform"], env=env, stdout=log, stderr=log)
-        for _ in range(count)
+        subprocess.Popen([sys.executable, "-m", "partsiq", *command], env=env, stdout=log, stderr=log)
+        for command in commands
     ]
 
 
@@ -53,16 +53,19 @@ def run(settings: Settings, samples: Path) -> None:
     rt = runtime.start(settings)
     _seed(rt.database, samples)
     run_id = new_id()[-6:]
-    click.echo(f"\n== starting 2 platform workers (canary limited to {DEMO_RATE_LIMITS['canary']}) ==")
-    workers = _start_workers(2)
+    click.echo(
+        f"\n== starting the dispatcher and 2 platform workers (canary limited to {DEMO_RATE_LIMITS['canary']}) =="
+    )
+    workers = _start_processes([["dispatcher"], ["worker", "platform"], ["worker", "platform"]])
     try:
         job_ids = _enqueue_jobs(run_id)
+        job_ids.append(_insert_as_the_web_app(rt.database, run_id))
         _wait(rt.database, job_ids, timeout=120)
     finally:
         for proc in workers:
             proc.send_signal(signal.SIGTERM)
         codes = [proc.wait(timeout=60) for proc in workers]
-    click.echo(f"workers stopped with SIGTERM, exit codes {codes}; their log: {WORKER_LOG}")
+    click.echo(f"dispatcher and workers stopped with SIGTERM, exit codes {codes}; their log: {WORKER_LOG}")
     _report(rt.database, job_ids)
 
 
@@ -100,6 +103,19 @@ def _enqueue_jobs(run_id: str) -> list[str]:
     return ids
 
 
+def _insert_as_the_web_app(database: Database, run_id: str) -> str:
+    """A PENDING row written with plain SQL, as Prisma would; the dispatcher publishes it."""
+    job_id = f"demo-{run_id}-web"
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(
+            'INSERT INTO "JobQueue" (id, "jobId", "queueName", "jobType", status, "organizationId", data) '
+            "VALUES (%(id)s, %(job_id)s, 'platform', 'canary', 'PENDING', 'org_demo_acme', %(data)s)",
+            {"id": new_id(), "job_id": job_id, "data": json.dumps({"note": "inserted by the web app as PENDING"})},
+        )
+    click.echo(f"inserted {job_id} as the web app would (status PENDING): the dispatcher publishes it")
+    return job_id
+
+
 def _wait(database: Database, job_ids: list[str], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -127,7 +143,9 @@ def _report(database: Database, job_ids: list[str]) -> None:
             f"{row.job_id:<18} {row.organization_id:<19} {row.status.value:<9} {row.attempts:>3}  "
             f"{wait:>14.1f}s  {outcome}"
         )
-    acme = sorted(r.started_at for r in rows if r.organization_id == "org_demo_acme" and r.started_at)
+    acme = sorted(
+        r.started_at for r in rows if r.organization_id == "org_demo_acme" and r.started_at and "burst" in str(r.data)
+    )
     if first_start and len(acme) > 1:
         click.echo(
             f"\n10 org_demo_acme jobs under 4/2s started over {(acme[-1] - acme[0]).total_seconds():.1f} s "

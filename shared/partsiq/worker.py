@@ -34,6 +34,10 @@ RET_KILLED = 1  #: a second signal stopped it before running jobs finished
 RET_IMPORT = 2  #: the service's actors could not be imported
 RET_CONNECT = 3  #: Redis or PostgreSQL unreachable at start
 
+#: Longest an idle consumer waits between polls of Redis; bounds how late a delayed
+#: message (a retry, a rate-limit reservation) starts after its time.
+WORKER_POLL_MS = 250
+
 
 def load_service(name: str) -> Service:
     """Import the module that declares ``name``'s actors (the broker must be set first)."""
@@ -64,7 +68,9 @@ def run(settings: Settings, service_name: str) -> int:
     service = load_service(service_name)
     broker = rt.broker
     broker.emit_after("process_boot")
-    worker = dramatiq.Worker(broker, queues=set(service.queues), worker_threads=service.threads, worker_timeout=1000)
+    worker = dramatiq.Worker(
+        broker, queues=set(service.queues), worker_threads=service.threads, worker_timeout=WORKER_POLL_MS
+    )
     worker.queue_prefetch = settings.prefetch or service.threads
     stop = threading.Event()
 

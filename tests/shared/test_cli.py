@@ -98,13 +98,21 @@ def test_retry_refuses_a_job_that_has_not_failed(settings, organization):
     assert f"job {job_id} is QUEUED; only FAILED jobs are retried" in result.stderr
 
 
-def test_queues_shows_backlog_rows_and_workers(settings, organization):
+def test_queues_shows_backlog_rows_and_workers(settings, organization, worker_process):
     for _ in range(3):
-        partsiq(settings, "jobs", "enqueue", "canary", "--org", organization)
+        partsiq(settings, "jobs", "enqueue", "canary", "--org", organization, "--data", '{"sleepSeconds": 30}')
 
-    result = partsiq(settings, "queues")
+    before = partsiq(settings, "queues")
+    worker_process().wait_started()
+    after = partsiq(settings, "queues")
 
-    platform = next(line for line in result.stdout.splitlines() if line.startswith("platform"))
+    platform = next(line for line in before.stdout.splitlines() if line.startswith("platform"))
     assert platform.split()[:5] == ["platform", "3", "0", "0", "0"]
     assert "QUEUED=3" in platform
-    assert "workers alive: 0" in result.stdout
+    alive = [
+        int(line.rsplit(" ", 1)[1])
+        for out in (before, after)
+        for line in out.stdout.splitlines()
+        if line.startswith("workers alive")
+    ]
+    assert alive[1] == alive[0] + 1

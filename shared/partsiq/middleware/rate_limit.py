@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Callable
 from typing import Any
 
@@ -18,38 +17,36 @@ from partsiq.rate_limiter import SlidingWindowLimiter
 log = logging.getLogger("partsiq.rate_limit")
 
 
+#: Message option marking a start the limiter already reserved (and counted).
+RESERVED = "partsiq_rate_reserved"
+
+
 class RateLimit(Middleware):
     """Defers a job over its type's rate limit instead of failing it (BullMQ's semantics).
 
     Before a message runs, the job type's budget (per organisation or global) is
-    tried in Redis. Over budget, a copy of the message is re-enqueued with a delay
-    until the window has room, and the original is skipped: no attempt is used,
-    nothing is logged as an error, and the job stays QUEUED.
+    tried in Redis. Over budget, the limiter reserves the job's turn; a copy of the
+    message is re-enqueued to arrive then, marked as reserved, and the original is
+    skipped. No attempt is used, nothing is logged as an error, the job stays
+    QUEUED, and deferred jobs run in the order they were deferred, at the full rate.
 
     Parameters
     ----------
       limiter: the Redis-backed limiter shared by every process.
       job_types: resolves an actor name to its job type (with settings overrides applied).
-      jitter: fraction of the window added at random to a deferral, so a crowd of
-        deferred jobs does not return at the same instant.
     """
 
-    def __init__(
-        self,
-        limiter: SlidingWindowLimiter,
-        job_types: Callable[[str], JobType | None],
-        *,
-        jitter: float = 0.2,
-    ) -> None:
+    def __init__(self, limiter: SlidingWindowLimiter, job_types: Callable[[str], JobType | None]) -> None:
         self.limiter = limiter
         self.job_types = job_types
-        self.jitter = jitter
         # Threads starting jobs at once share one round trip to Redis.
         self._acquire: GroupCommit[tuple[str, int, int], int] = GroupCommit(
             limiter.try_acquire_many, name="partsiq-rate-limit"
         )
 
     def before_process_message(self, broker: dramatiq.Broker, message: Any) -> None:
+        if message.options.pop(RESERVED, None):
+            return  # its start was reserved when it was deferred; a retry asks again
         jt = self.job_types(message.actor_name)
         if jt is None or jt.rate_limit is None:
             return
@@ -57,19 +54,18 @@ class RateLimit(Middleware):
         subject = "*" if limit.scope is Scope.GLOBAL else _organization_of(message)
         window_ms = int(limit.window_s * 1000)
         wait_ms = self._acquire.submit((self.limiter.key(jt.name, subject), limit.limit, window_ms))
-        if wait_ms == 0:
+        if wait_ms <= 0:
             return
-        delay = wait_ms + int(random.uniform(0, self.jitter * window_ms))
         DEFERRALS.labels(jt.queue, jt.name).inc()
         log.info(
             "[%s] Job %s deferred %.1f s: rate limit %s reached",
             jt.display,
             message.options.get("job_id", message.message_id),
-            delay / 1000,
+            wait_ms / 1000,
             limit,
             extra={"job_id": message.options.get("job_id"), "job_type": jt.name},
         )
-        broker.enqueue(message, delay=delay)
+        broker.enqueue(message.copy(options={RESERVED: True}), delay=wait_ms)
         raise SkipMessage("rate limited")
 
 
