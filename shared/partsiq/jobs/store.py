@@ -1,9 +1,10 @@
-"""Every write the job lifecycle makes to the JobQueue table, one statement each.
+"""Every write the job lifecycle makes to the JobQueue table.
 
-A job costs two round trips on the worker's hot path: one conditional upsert that
-claims it (and answers whether its organisation exists), one update that finishes
-it. Writes after the claim are guarded by the attempt's lease id, so a worker
-that lost its lease can never overwrite the attempt that replaced it.
+A job costs two writes on the worker's hot path: a conditional upsert that claims
+it (and answers whether its organisation exists) and an update that finishes it,
+each batched with other threads' by :mod:`partsiq.jobs.group_commit`. Writes after
+the claim are guarded by the attempt's lease id, so a worker that lost its lease
+can never overwrite the attempt that replaced it.
 """
 
 from __future__ import annotations
@@ -34,24 +35,9 @@ SELECT "jobId" FROM "JobQueue" WHERE "jobId" = %(job_id)s
 LIMIT 1
 """
 
-# Claim: create the row if a message arrived without one, else take it when it is
-# waiting, or ACTIVE under a lease that lapsed (its worker died).
-_CLAIM = """
-INSERT INTO "JobQueue" AS j (id, "jobId", "queueName", "jobType", status, "organizationId", data,
-                             attempts, "startedAt", "workerId", "leaseId", "leaseExpiresAt")
-VALUES (%(id)s, %(job_id)s, %(queue)s, %(job_type)s, 'ACTIVE', %(org)s, %(data)s,
-        1, now(), %(worker_id)s, %(lease_id)s, now() + make_interval(secs => %(lease_s)s))
-ON CONFLICT ("jobId") DO UPDATE
-   SET status = 'ACTIVE', attempts = j.attempts + 1, "startedAt" = now(), "updatedAt" = now(),
-       "workerId" = EXCLUDED."workerId", "leaseId" = EXCLUDED."leaseId",
-       "leaseExpiresAt" = EXCLUDED."leaseExpiresAt"
- WHERE j.status IN ('PENDING', 'QUEUED', 'RETRYING')
-    OR (j.status = 'ACTIVE' AND j."leaseExpiresAt" < now())
-RETURNING j.attempts, j."organizationId",
-          EXISTS (SELECT 1 FROM "Organization" o WHERE o.id = j."organizationId") AS org_exists
-"""
-
-# The same claim for a batch (job ids unique within it: ON CONFLICT may touch a row once).
+# Claim a batch: create the row if a message arrived without one, else take it when it is
+# waiting, or ACTIVE under a lease that lapsed (its worker died). Job ids are unique within
+# a batch (ON CONFLICT may touch a row only once per statement).
 _CLAIM_MANY = """
 INSERT INTO "JobQueue" AS j (id, "jobId", "queueName", "jobType", status, "organizationId", data,
                              attempts, "startedAt", "workerId", "leaseId", "leaseExpiresAt")
@@ -88,19 +74,6 @@ RETURNING j."jobId"
 _INSPECT = """
 SELECT status, GREATEST(EXTRACT(EPOCH FROM "leaseExpiresAt" - now()), 0)
   FROM "JobQueue" WHERE "jobId" = %(job_id)s
-"""
-
-_FINISH = """
-UPDATE "JobQueue"
-   SET status = %(status)s::"JobStatus", result = %(result)s, error = %(error)s, "updatedAt" = now(),
-       "completedAt" = CASE WHEN %(status)s::"JobStatus" = 'COMPLETED' THEN now() ELSE "completedAt" END,
-       "failedAt" = CASE WHEN %(status)s::"JobStatus" = 'FAILED' THEN now() ELSE "failedAt" END,
-       progress = CASE WHEN %(status)s::"JobStatus" = 'COMPLETED' THEN 100 ELSE progress END,
-       "progressMessage" = CASE WHEN %(status)s::"JobStatus" = 'COMPLETED' THEN 'completed'
-                                WHEN %(status)s::"JobStatus" = 'RETRYING' THEN 'waiting to retry'
-                                ELSE "progressMessage" END,
-       "leaseId" = NULL, "leaseExpiresAt" = NULL
- WHERE "jobId" = %(job_id)s AND "leaseId" = %(lease_id)s
 """
 
 _PROGRESS = """
@@ -229,40 +202,11 @@ class JobStore:
         existing = self._execute(_EXISTING, params)
         return (existing[0][0] if existing else job_id), False
 
-    def claim(
-        self,
-        *,
-        job_id: str,
-        queue: str,
-        job_type: str,
-        organization_id: str,
-        data: Any,
-        worker_id: str,
-        lease_id: str,
-        lease_s: float,
-    ) -> Claim | None:
-        """Start an attempt, or None when the job is finished or held by a live lease."""
-        rows = self._execute(
-            _CLAIM,
-            {
-                "id": new_id(),
-                "job_id": job_id,
-                "queue": queue,
-                "job_type": job_type,
-                "org": organization_id,
-                "data": json.dumps(data, default=str),
-                "worker_id": worker_id,
-                "lease_id": lease_id,
-                "lease_s": lease_s,
-            },
-        )
-        if not rows:
-            return None
-        attempt, _, org_exists = rows[0]
-        return Claim(attempt=attempt, organization_exists=org_exists)
-
     def claim_many(self, requests: list[ClaimRequest], *, worker_id: str, lease_s: float) -> list[Claim | None]:
-        """:meth:`claim` for a batch, in one statement per distinct set of job ids."""
+        """Start an attempt of each job; None where the job is finished or held by a live lease.
+
+        One statement per batch (two when a job appears twice in it).
+        """
         claims: dict[int, Claim | None] = {}
         pending = list(enumerate(requests))
         while pending:
@@ -293,7 +237,7 @@ class JobStore:
         return [claims[i] for i in range(len(requests))]
 
     def finish_many(self, requests: list[FinishRequest]) -> list[bool]:
-        """:meth:`finish` for a batch; True for each attempt whose lease was still held."""
+        """Record how each attempt ended; True where its lease was still held (False: lease lost)."""
         rows = self._execute(
             _FINISH_MANY,
             {
@@ -314,28 +258,6 @@ class JobStore:
             return None
         status, remaining = rows[0]
         return JobState(JobStatus(status), float(remaining or 0))
-
-    def finish(
-        self,
-        *,
-        job_id: str,
-        lease_id: str,
-        status: JobStatus,
-        result: Any = None,
-        error: str | None = None,
-    ) -> bool:
-        """Record the end of an attempt (COMPLETED, RETRYING or FAILED); False if the lease was lost."""
-        updated = self._update(
-            _FINISH,
-            {
-                "job_id": job_id,
-                "lease_id": lease_id,
-                "status": status.value,
-                "result": None if result is None else json.dumps(result, default=str),
-                "error": None if error is None else error[:MAX_ERROR_CHARS],
-            },
-        )
-        return bool(updated)
 
     def progress(self, *, job_id: str, lease_id: str, progress: int, message: str | None) -> None:
         """Store an attempt's progress (0-100) and message."""

@@ -150,20 +150,13 @@ def test_a_message_published_without_a_row_gets_exactly_one(broker, worker, data
 
 def test_progress_is_stored_on_the_row_and_logged(broker, database, organization, caplog):
     from partsiq.jobs import JobContext
-    from partsiq.jobs.store import JobStore
+    from partsiq.jobs.store import ClaimRequest, JobStore
     from partsiq.queues import job_type
 
     store = JobStore(database.autocommit_engine)
     job_id = enqueue("canary", organization, {})
-    store.claim(
-        job_id=job_id,
-        queue="platform",
-        job_type="canary",
-        organization_id=organization,
-        data={},
-        worker_id="test",
-        lease_id="lease-1",
-        lease_s=30,
+    store.claim_many(
+        [ClaimRequest(job_id, "platform", "canary", organization, {}, "lease-1")], worker_id="test", lease_s=30
     )
     context = JobContext(
         job_id=job_id,
