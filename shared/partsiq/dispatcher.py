@@ -61,6 +61,7 @@ _TAKE_STALE = """
 SELECT "jobId", "jobType", data FROM "JobQueue"
  WHERE ((status IN ('QUEUED', 'RETRYING') AND "updatedAt" < now() - make_interval(secs => %(grace)s))
      OR (status = 'ACTIVE' AND "leaseExpiresAt" < now() - make_interval(secs => %(grace)s)))
+   AND "jobId" <> ALL(%(present)s::text[])
  ORDER BY "updatedAt" LIMIT %(batch)s FOR UPDATE SKIP LOCKED
 """
 _TOUCH = """UPDATE "JobQueue" SET "updatedAt" = now() WHERE "jobId" = ANY(%(ids)s)"""
@@ -94,6 +95,8 @@ class Dispatcher:
             for job_id, type_name, organization_id, data in rows:
                 try:
                     jt = job_type(type_name)
+                    if data is not None and not isinstance(data, dict):
+                        raise PayloadInvalid(f"data must be a JSON object, not {type(data).__name__}")
                     payload = {"organizationId": organization_id, **(data or {})}
                     if payload["organizationId"] != organization_id:
                         raise PayloadInvalid("data.organizationId differs from the row's organizationId")
@@ -123,18 +126,26 @@ class Dispatcher:
         conn = self.engine.raw_connection()
         try:
             cursor = conn.cursor()
-            cursor.execute(_TAKE_STALE, {"grace": self.settings.dispatcher_grace_s, "batch": BATCH})
-            lost = [(job_id, type_name, data) for job_id, type_name, data in cursor.fetchall() if job_id not in present]
+            # Stale rows whose message is nowhere in Redis (a long backlog of waiting
+            # messages must not hide a lost one behind the batch limit).
+            params = {"grace": self.settings.dispatcher_grace_s, "batch": BATCH, "present": list(present)}
+            cursor.execute(_TAKE_STALE, params)
+            lost = cursor.fetchall()
+            republished = []
             for job_id, type_name, data in lost:
-                publish(self.broker, job_type(type_name), job_id, data)
-            if lost:
-                cursor.execute(_TOUCH, {"ids": [job_id for job_id, _, _ in lost]})
+                try:
+                    publish(self.broker, job_type(type_name), job_id, data)
+                    republished.append(job_id)
+                except UnknownJobType as error:  # a job type removed since: it can never run
+                    cursor.execute(_MARK_FAILED, {"job_id": job_id, "error": f"UnknownJobType: {error}"})
+            if republished:
+                cursor.execute(_TOUCH, {"ids": republished})
             conn.commit()
         finally:
             conn.close()
-        if lost:
-            log.warning("republished %d job(s) whose message Redis had lost", len(lost))
-        return len(lost)
+        if republished:
+            log.warning("republished %d job(s) whose message Redis had lost", len(republished))
+        return len(republished)
 
     def run(self) -> None:
         """Publish on NOTIFY and on every sweep, recover on its interval, until :meth:`stop`."""
@@ -154,6 +165,11 @@ class Dispatcher:
                 except (redis.RedisError, psycopg.Error, DBAPIError) as error:
                     failures += 1
                     log.warning("dispatch failed (%s); retrying", str(error).strip().splitlines()[0])
+                    self.stop_event.wait(min(2**failures, 30))
+                    continue
+                except Exception:  # a bug must not become a crash loop that stops all publishing
+                    failures += 1
+                    log.exception("dispatch failed unexpectedly; retrying")
                     self.stop_event.wait(min(2**failures, 30))
                     continue
                 # Wake on the first notification (the rest of a burst is taken by the next

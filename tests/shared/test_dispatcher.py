@@ -16,7 +16,7 @@ from tests.support.waiting import wait_for
 from tests.support.workers import running_worker
 
 
-def insert_as_prisma(settings, job_id: str, job_type: str, organization: str, data: dict) -> None:
+def insert_as_prisma(settings, job_id: str, job_type: str, organization: str, data: object) -> None:
     """What the web app's ``prisma.jobQueue.create`` sends."""
     with psycopg.connect(settings.psycopg_url, autocommit=True) as conn:
         conn.execute(
@@ -74,12 +74,16 @@ def test_two_dispatchers_racing_on_500_rows_publish_each_exactly_once(settings, 
 def test_a_row_the_dispatcher_cannot_run_is_failed_with_the_reason(settings, database, dispatcher):
     insert_as_prisma(settings, "bad-type", "serach", "org_x", {})
     insert_as_prisma(settings, "bad-data", "canary", "org_x", {"failTimes": "lots"})
+    insert_as_prisma(settings, "bad-shape", "canary", "org_x", [1, 2])
+    insert_as_prisma(settings, "good", "canary", "org_x", {})
 
     dispatcher.publish_pending()
 
     assert job_row(database, "bad-type").status is JobStatus.FAILED
     assert "unknown job type 'serach'" in job_row(database, "bad-type").error
     assert "failTimes: Input should be a valid integer" in job_row(database, "bad-data").error
+    assert job_row(database, "bad-shape").error == "PayloadInvalid: data must be a JSON object, not list"
+    assert job_row(database, "good").status is JobStatus.QUEUED
 
 
 def test_every_transition_of_a_job_is_notified(settings, database, organization, broker, worker):
@@ -141,3 +145,15 @@ def test_a_running_job_whose_worker_and_message_vanished_runs_again(
     with running_worker(broker):
         row = wait_for_status(database, job_id, JobStatus.COMPLETED)
     assert row.attempts == 2
+
+
+def test_a_lost_job_of_a_job_type_that_no_longer_exists_is_failed_not_republished(settings, database, dispatcher):
+    insert_as_prisma(settings, "legacy", "canary", "org_x", {})
+    with psycopg.connect(settings.psycopg_url, autocommit=True) as conn:
+        conn.execute("""UPDATE "JobQueue" SET status = 'QUEUED', "jobType" = 'retired-type' WHERE "jobId" = 'legacy'""")
+
+    assert dispatcher.recover() == 0
+
+    row = job_row(database, "legacy")
+    assert row.status is JobStatus.FAILED
+    assert "unknown job type 'retired-type'" in row.error
