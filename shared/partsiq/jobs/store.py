@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from partsiq.db.models import JobStatus
+from partsiq.errors import ServiceUnreachable
 from partsiq.ids import new_id
 
 _INSERT = """
@@ -92,8 +93,8 @@ UPDATE "JobQueue" SET status = %(status)s::"JobStatus", "updatedAt" = now()
 """
 
 
-class StoreUnavailable(Exception):
-    """PostgreSQL could not be reached for a lifecycle write (the connection was discarded)."""
+class StoreUnavailable(ServiceUnreachable):
+    """PostgreSQL could not be reached for a job write (the connection was discarded)."""
 
 
 #: Longest error text kept on a row.
