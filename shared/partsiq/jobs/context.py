@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,13 @@ class JobContext:
     #: What the actor returned, stored as the row's ``result``.
     result: Any = None
     last_progress: int = field(default=0)
+    #: When the attempt started (monotonic seconds).
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the attempt started."""
+        return time.monotonic() - self.started
 
     def progress(self, percent: int, message: str | None = None) -> None:
         """Report progress (0-100): stored on the job row and logged."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import dramatiq
@@ -22,14 +21,10 @@ class JobLogging(Middleware):
     (so it knows whether a failure is final).
     """
 
-    def __init__(self) -> None:
-        self._started: dict[str, float] = {}
-
     def before_process_message(self, broker: dramatiq.Broker, message: Any) -> None:
         context = current_job()
         if context is None:
             return
-        self._started[message.message_id] = time.monotonic()
         log.info(
             "[%s] Job %s started processing (attempt %d/%d, organization %s)",
             context.job_type.display,
@@ -44,10 +39,9 @@ class JobLogging(Middleware):
         self, broker: dramatiq.Broker, message: Any, *, result: Any = None, exception: BaseException | None = None
     ) -> None:
         context = current_job()
-        started = self._started.pop(message.message_id, None)
-        if context is None or started is None:
+        if context is None:
             return
-        elapsed = time.monotonic() - started
+        elapsed = context.elapsed
         name, job_id = context.job_type.display, context.job_id
         if exception is None:
             log.info("[%s] Job %s completed in %.2f s", name, job_id, elapsed, extra=_extra(context, "COMPLETED"))
