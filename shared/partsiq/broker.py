@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
-import socket
 import time
 
 import dramatiq
@@ -16,6 +14,7 @@ from periodiq import PeriodiqMiddleware
 from partsiq.broker_state import workers_key
 from partsiq.db import Database
 from partsiq.jobs.store import JobStore
+from partsiq.lease import process_id
 from partsiq.middleware import JobLogging, JobTracking, Metrics, RateLimit
 from partsiq.queues import JobType, job_type_for_actor, with_overrides
 from partsiq.rate_limiter import SlidingWindowLimiter
@@ -63,7 +62,7 @@ def build_broker(settings: Settings, database: Database | None = None) -> RedisB
     if database is not None:
         heartbeats = f"{settings.redis_namespace}:__heartbeats__"
         workers = workers_key(settings.redis_namespace)
-        me = f"{socket.gethostname()}:{os.getpid()}"
+        me = process_id()
 
         def beat() -> None:
             now_ms = int(time.time() * 1000)

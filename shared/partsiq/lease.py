@@ -11,11 +11,18 @@ broker redelivers its messages and the lapsed leases let them run again.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable
 
 log = logging.getLogger("partsiq.lease")
+
+
+def process_id() -> str:
+    """``host:pid`` of this process: shown on the rows it runs and in the workers registry."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Heartbeat:

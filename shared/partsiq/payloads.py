@@ -11,6 +11,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+def organization_of(data: object) -> str:
+    """The ``organizationId`` of a raw (not yet validated) payload, or ``""``."""
+    return str(data.get("organizationId", "")) if isinstance(data, dict) else ""
+
+
 class Payload(BaseModel):
     """Base of every payload: unknown fields are refused, the organisation is required."""
 

@@ -36,10 +36,10 @@ def _spawn(services: list[str], metrics_port: int) -> list[subprocess.Popen[byte
     ]
 
 
-def _stop(children: list[subprocess.Popen[bytes]], sig: int = signal.SIGTERM) -> int:
+def _stop(children: list[subprocess.Popen[bytes]]) -> int:
     for child in children:
         if child.poll() is None:
-            child.send_signal(sig)
+            child.send_signal(signal.SIGTERM)
     return max((child.wait() for child in children), default=0)
 
 

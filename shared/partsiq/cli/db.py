@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from partsiq import db as database
-from partsiq.connectivity import check_postgres
 from partsiq.queues import payload_schemas
 from partsiq.settings import Settings
 
@@ -23,7 +22,6 @@ def command() -> None:
 @click.pass_obj
 def upgrade(settings: Settings, revision: str) -> None:
     """Create the database if missing and apply migrations (never done by workers)."""
-    check_postgres(settings.model_copy(update={"database_url": _admin_url(settings)}), schema=False)
     if database.create_database_if_missing(settings):
         click.echo("created the database")
     database.upgrade(settings, revision)
@@ -56,11 +54,3 @@ def export_schemas(out: Path, check: bool) -> None:
         click.echo(f"wrote {path}")
     if stale:
         raise click.ClickException(f"stale payload schemas (run `partsiq db export-schemas`): {', '.join(stale)}")
-
-
-def _admin_url(settings: Settings) -> object:
-    from pydantic import SecretStr
-    from sqlalchemy.engine import make_url
-
-    url = make_url(settings.database_url.get_secret_value()).set(database="postgres")
-    return SecretStr(url.render_as_string(hide_password=False))

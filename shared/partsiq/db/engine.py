@@ -15,7 +15,9 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from partsiq.settings import Settings
+from partsiq.connectivity import START_POSTGRES
+from partsiq.errors import ServiceUnreachable
+from partsiq.settings import Settings, redact_url
 
 if TYPE_CHECKING:  # alembic takes over a second to import: only migrations need it
     from alembic.config import Config
@@ -88,7 +90,14 @@ def create_database_if_missing(settings: Settings) -> bool:
     url = make_url(settings.database_url.get_secret_value())
     admin = url.set(drivername="postgresql", database="postgres")
     conninfo = admin.render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+    try:
+        conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        first = str(error).strip().splitlines()[0]
+        raise ServiceUnreachable(
+            f"cannot reach PostgreSQL at {redact_url(conninfo)} ({first}): {START_POSTGRES}"
+        ) from None
+    with conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)).fetchone()
         if exists:
             return False

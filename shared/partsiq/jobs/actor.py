@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from partsiq.errors import NON_RETRYABLE, PayloadInvalid, UnknownOrganization
 from partsiq.jobs.context import JobContext, current_job, set_current_job
-from partsiq.payloads import Payload
+from partsiq.payloads import Payload, organization_of
 from partsiq.queues import JobType, job_type
 
 P = TypeVar("P", bound=Payload)
@@ -47,7 +47,7 @@ def job(name: str, *, broker: dramatiq.Broker | None = None) -> Callable[[JobFun
                 context = JobContext(
                     job_id=message.options.get("job_id", message.message_id) if message else "local",
                     job_type=jt,
-                    organization_id=str(data.get("organizationId", "")) if isinstance(data, dict) else "",
+                    organization_id=organization_of(data),
                     attempt=(message.options.get("retries", 0) + 1) if message else 1,
                 )
                 token = set_current_job(context)

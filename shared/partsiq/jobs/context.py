@@ -31,7 +31,6 @@ class JobContext:
     progress_sink: Callable[[int, str | None], None] | None = None
     #: What the actor returned, stored as the row's ``result``.
     result: Any = None
-    last_progress: int = field(default=0)
     #: When the attempt started (monotonic seconds).
     started: float = field(default_factory=time.monotonic)
 
@@ -43,7 +42,6 @@ class JobContext:
     def progress(self, percent: int, message: str | None = None) -> None:
         """Report progress (0-100): stored on the job row and logged."""
         percent = max(0, min(100, int(percent)))
-        self.last_progress = percent
         suffix = f" ({message})" if message else ""
         log.info(
             "[%s] Job %s progress: %d%%%s",

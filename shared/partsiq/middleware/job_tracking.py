@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
 import uuid
@@ -19,9 +17,10 @@ from partsiq.db.models import FINAL_STATUSES, JobStatus
 from partsiq.jobs.context import JobContext, set_current_job
 from partsiq.jobs.group_commit import GroupCommit
 from partsiq.jobs.store import Claim, ClaimRequest, FinishRequest, JobStore, StoreUnavailable
-from partsiq.lease import Heartbeat
+from partsiq.lease import Heartbeat, process_id
 from partsiq.logging import redact
 from partsiq.metrics import SKIPS
+from partsiq.payloads import organization_of
 from partsiq.queues import JobType
 
 log = logging.getLogger("partsiq.jobs")
@@ -74,21 +73,11 @@ class JobTracking(Middleware):
         self.beat = beat
         self.heartbeat = Heartbeat(self._renew, interval_s=max(lease_s / 3, 0.5))
         self.claims: GroupCommit[ClaimRequest, Claim | None] = GroupCommit(
-            lambda batch: store.claim_many(batch, worker_id=self.worker_id, lease_s=lease_s), name="partsiq-claims"
+            lambda batch: store.claim_many(batch, worker_id=process_id(), lease_s=lease_s), name="partsiq-claims"
         )
         self.finishes: GroupCommit[FinishRequest, bool] = GroupCommit(store.finish_many, name="partsiq-finishes")
         self._attempts: dict[str, _Attempt] = {}
         self._lock = threading.Lock()
-
-    @property
-    def worker_id(self) -> str:
-        """``host:pid`` of this process, shown on the rows it runs."""
-        return f"{socket.gethostname()}:{os.getpid()}"
-
-    @property
-    def running(self) -> int:
-        """Attempts this process runs now."""
-        return len(self._attempts)
 
     def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         self.heartbeat.start()
@@ -109,7 +98,7 @@ class JobTracking(Middleware):
             return
         job_id = message.options.get("job_id") or message.message_id
         data = message.args[0] if message.args else None
-        org = str(data.get("organizationId", "")) if isinstance(data, dict) else ""
+        org = organization_of(data)
         lease_id = uuid.uuid4().hex
         try:
             claim = self.claims.submit(ClaimRequest(job_id, jt.queue, jt.name, org, data, lease_id))

@@ -11,6 +11,7 @@ from dramatiq.middleware import Middleware, SkipMessage
 
 from partsiq.jobs.group_commit import GroupCommit
 from partsiq.metrics import DEFERRALS
+from partsiq.payloads import organization_of
 from partsiq.queues import JobType, Scope
 from partsiq.rate_limiter import SlidingWindowLimiter
 
@@ -51,7 +52,7 @@ class RateLimit(Middleware):
         if jt is None or jt.rate_limit is None:
             return
         limit = jt.rate_limit
-        subject = "*" if limit.scope is Scope.GLOBAL else _organization_of(message)
+        subject = "*" if limit.scope is Scope.GLOBAL else organization_of(message.args[0] if message.args else None)
         window_ms = int(limit.window_s * 1000)
         wait_ms = self._acquire.submit((self.limiter.key(jt.name, subject), limit.limit, window_ms))
         if wait_ms <= 0:
@@ -67,8 +68,3 @@ class RateLimit(Middleware):
         )
         broker.enqueue(message.copy(options={RESERVED: True}), delay=wait_ms)
         raise SkipMessage("rate limited")
-
-
-def _organization_of(message: Any) -> str:
-    data = message.args[0] if message.args else {}
-    return str(data.get("organizationId", "")) if isinstance(data, dict) else ""
