@@ -29,6 +29,8 @@ from tests.support.workers import running_worker
 
 TEST_DATABASE = "partsiq_test"
 TEST_NAMESPACE = "partsiq-test"
+#: The server's maintenance database: it exists on a fresh server, and the test database is made from it.
+SERVER_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TABLES = (
     "QuoteRequestItem",
     "QuoteRequest",
@@ -62,8 +64,9 @@ def make_settings(**overrides: object) -> Settings:
 @pytest.fixture(scope="session")
 def base_settings() -> Settings:
     settings = make_settings()
-    check_services(settings.model_copy(update={"database_url": Settings().database_url}), schema=False)
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+    server = make_settings(database_url=SERVER_DATABASE)
+    check_services(server, schema=False)
+    with psycopg.connect(server.psycopg_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE)")
     create_database_if_missing(settings)
     upgrade(settings)

@@ -16,8 +16,16 @@ from tests.support.jobs import rows
 from tests.support.waiting import wait_for
 
 
+# ``startedAt`` is written by PostgreSQL when the claim commits, a few milliseconds after the limiter
+# admitted the job in Redis, and claims are group-committed, so two admissions exactly one window apart
+# can be recorded a little less than a window apart. The limiter's guarantee is on admissions; the
+# windows below shrink by this much so the test checks that guarantee, not the commit latency.
+CLAIM_JITTER = timedelta(milliseconds=250)
+
+
 def max_starts_within(starts: list, window: timedelta) -> int:
-    """The largest number of starts inside any interval of length ``window``."""
+    """The largest number of starts inside any interval of length ``window`` (less the claim jitter)."""
+    window -= CLAIM_JITTER
     starts = sorted(starts)
     best = 0
     for i, first in enumerate(starts):
