@@ -34,6 +34,8 @@ SERVER_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TABLES = (
     "QuoteRequestItem",
     "QuoteRequest",
+    "Part",
+    "EmailAttachment",
     "EmailMessage",
     "EmailThread",
     "ConversationMessage",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from importlib.metadata import entry_points
 from typing import Any
 
 import click
@@ -49,6 +50,9 @@ def main() -> None:
 
     for module in (credentials, db, demo, dispatcher, jobs, orgs, queues, scheduler, suppliers, worker):
         cli.add_command(module.command)
+    # Each installed service adds its own commands (an image holds only its service's).
+    for entry_point in entry_points(group="partsiq.commands"):
+        cli.add_command(entry_point.load(), entry_point.name)
     cli(prog_name="partsiq")
 
 

@@ -1,8 +1,9 @@
 """Every table of the shared schema (Alembic owns it; the web app introspects it with Prisma)."""
 
 from partsiq.db.models.base import Base
+from partsiq.db.models.catalog import Part
 from partsiq.db.models.conversations import Conversation, ConversationMessage
-from partsiq.db.models.email import EmailMessage, EmailThread
+from partsiq.db.models.email import EmailAttachment, EmailMessage, EmailThread
 from partsiq.db.models.enums import (
     FINAL_STATUSES,
     EmailClassification,
@@ -22,6 +23,7 @@ __all__ = [
     "Base",
     "Conversation",
     "ConversationMessage",
+    "EmailAttachment",
     "EmailClassification",
     "EmailMessage",
     "EmailThread",
@@ -33,6 +35,7 @@ __all__ = [
     "JobStatus",
     "MessageRole",
     "Organization",
+    "Part",
     "QuoteRequest",
     "QuoteRequestItem",
     "QuoteStatus",

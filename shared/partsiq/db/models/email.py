@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ARRAY, Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,10 +52,30 @@ class EmailMessage(Base):
     to_addresses: Mapped[list[str]] = mapped_column("toAddresses", ARRAY(String), default=list, server_default="{}")
     subject: Mapped[str | None] = mapped_column(Text)
     body_text: Mapped[str | None] = mapped_column("bodyText", Text)
+    #: The HTML body as received (untrusted: hidden elements are removed before any text is used).
+    body_html: Mapped[str | None] = mapped_column("bodyHtml", Text)
     received_at: Mapped[datetime | None] = mapped_column("receivedAt")
     classification: Mapped[EmailClassification] = mapped_column(
         Enum(EmailClassification, name="EmailClassification"), default=EmailClassification.OTHER
     )
     #: Attachments: name, content type, size, storage key.
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
+    #: What could not be read, each ``{"part": ..., "reason": ...}`` (malformed MIME, a broken PDF...).
+    defects: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class EmailAttachment(Base):
+    """The bytes of one attachment (the embedded store; ``EmailMessage.attachments`` lists them)."""
+
+    __tablename__ = "EmailAttachment"
+
+    id: Mapped[str] = id_column()
+    email_message_id: Mapped[str] = mapped_column(
+        "emailMessageId", ForeignKey("EmailMessage.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str | None] = mapped_column(String)
+    content_type: Mapped[str] = mapped_column("contentType", String)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = created_at_column()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Date, Enum, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partsiq.db.models.base import Base, created_at_column, id_column, updated_at_column
@@ -25,8 +27,9 @@ class QuoteRequest(Base):
         "organizationId", ForeignKey("Organization.id", ondelete="CASCADE"), index=True
     )
     supplier_id: Mapped[str | None] = mapped_column("supplierId", ForeignKey("Supplier.id", ondelete="SET NULL"))
+    #: One quote per message: a redelivered extraction job replaces it, never adds a second.
     email_message_id: Mapped[str | None] = mapped_column(
-        "emailMessageId", ForeignKey("EmailMessage.id", ondelete="SET NULL"), index=True
+        "emailMessageId", ForeignKey("EmailMessage.id", ondelete="SET NULL"), unique=True
     )
     email_thread_id: Mapped[str | None] = mapped_column(
         "emailThreadId", ForeignKey("EmailThread.id", ondelete="SET NULL")
@@ -45,6 +48,12 @@ class QuoteRequest(Base):
     lead_time: Mapped[str | None] = mapped_column("leadTime", Text)
     notes: Mapped[str | None] = mapped_column(Text)
     status: Mapped[QuoteStatus] = mapped_column(Enum(QuoteStatus, name="QuoteStatus"), default=QuoteStatus.NEEDS_REVIEW)
+    #: Which extractor produced it (``rules``, ``llm:<model>``).
+    extractor: Mapped[str | None] = mapped_column(String)
+    #: Verification findings, each ``{"check": ..., "severity": ..., "message": ...}``; empty when it passed.
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
+    #: LLM token usage and cost (``promptTokens``, ``completionTokens``, ``costUsd``), when a model was used.
+    usage: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
@@ -65,3 +74,5 @@ class QuoteRequestItem(Base):
     unit: Mapped[str | None] = mapped_column(String)
     unit_price: Mapped[Decimal | None] = mapped_column("unitPrice", Money)
     line_total: Mapped[Decimal | None] = mapped_column("lineTotal", Money)
+    #: The catalog part whose normalised number matches, if any.
+    part_id: Mapped[str | None] = mapped_column("partId", ForeignKey("Part.id", ondelete="SET NULL"), index=True)

@@ -1,0 +1,6 @@
+"""Supplier mail as data: robust MIME parsing and untrusted HTML reduced to safe text."""
+
+from partsiq.mail.html import html_to_text
+from partsiq.mail.mime import Attachment, ParsedMail, parse_message
+
+__all__ = ["Attachment", "ParsedMail", "html_to_text", "parse_message"]
