@@ -135,7 +135,11 @@ def find_numbers(line: str, decimal: str = ".") -> list[Number]:
         found.append(
             Number(
                 value=value,
-                start=match.start(),
+                start=match.start("pre")
+                if match.group("pre")
+                else match.start("sign")
+                if match.group("sign")
+                else match.start("num"),
                 end=match.end(),
                 text=match.group(0).strip(),
                 currency=currency_of(marker) if marker else None,

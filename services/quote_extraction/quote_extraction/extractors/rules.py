@@ -69,7 +69,9 @@ UNIT_WORDS = frozenset(
 _CODE = re.compile(r"^[\[*(]?([A-Z0-9][A-Z0-9\-_./]*[A-Z0-9])[\])*]?$")
 _BRACKETED = re.compile(r"^\[([A-Za-z0-9][\w\-./]*)\]$")
 _LINE_NO = re.compile(r"^\s*(?:#|pos\.?\s*)?\d{1,3}[.)]?\s+(?=\S)", _I)
-_PN_LABEL = re.compile(r"(?:p/n|part\s*(?:no\.?|number|#)|art(?:ikel)?[.-]*\s*nr\.?|sku|item\s*(?:no\.?|#))\s*[:#]?\s*(\S+)", _I)
+_PN_LABEL = re.compile(
+    r"(?:p/n|part\s*(?:no\.?|number|#)|art(?:ikel)?[.-]*\s*nr\.?|sku|item\s*(?:no\.?|#))\s*[:#]?\s*(\S+)", _I
+)
 _TOLERANCE = Decimal("0.011")
 _SUMMARY_WORDS = re.compile(r"charges?|credits?|payments?|balance|paid|refund|deposit", _I)
 
@@ -82,7 +84,7 @@ class _Label:
 
 
 def _compile(patterns: dict[str, list[str]]) -> list[tuple[str, re.Pattern[str]]]:
-    return [(name, re.compile(p, _I)) for name, ps in patterns.items() for p in ps]
+    return [(name, re.compile(rf"(?<!\w)(?:{p})(?!\w)", _I)) for name, ps in patterns.items() for p in ps]
 
 
 _AMOUNT_PATTERNS = _compile(AMOUNT_LABELS)
@@ -214,9 +216,15 @@ def _labelled_text(lines: list[str], label: re.Pattern[str]) -> str | None:
 
 
 def _items(lines: list[str], labelled: list[list[_Label]], decimal: str) -> list[ExtractedItem]:
-    items = [item for line, labels in zip(lines, labelled, strict=True) if not labels and (item := _item(line, decimal))]
+    items = [
+        item for line, labels in zip(lines, labelled, strict=True) if not labels and (item := _item(line, decimal))
+    ]
     if not items:
-        items = [item for line, labels in zip(lines, labelled, strict=True) if not labels and (item := _priced_line(line, decimal))]
+        items = [
+            item
+            for line, labels in zip(lines, labelled, strict=True)
+            if not labels and (item := _priced_line(line, decimal))
+        ]
     return [item.model_copy(update={"line_number": n}) for n, item in enumerate(items, 1)]
 
 
@@ -258,7 +266,9 @@ def _priced_line(line: str, decimal: str) -> ExtractedItem | None:
     name = line[: numbers[0].start].strip(" :-*")
     if len(re.findall(r"[A-Za-z]", name)) < 3 or name.endswith(":"):
         return None
-    return ExtractedItem(line_number=1, description=name, quantity=Decimal(1), unit_price=numbers[0].value, line_total=numbers[0].value)
+    return ExtractedItem(
+        line_number=1, description=name, quantity=Decimal(1), unit_price=numbers[0].value, line_total=numbers[0].value
+    )
 
 
 def _close(a: Decimal, b: Decimal) -> bool:
@@ -294,16 +304,26 @@ def _part_number(line: str, quantity: Number) -> tuple[str | None, int]:
     line_no = _LINE_NO.match(line)
     if line_no and line_no.end() <= quantity.start:
         start = line_no.end()
+    times = re.match(r"\S+\s*[x×]\s+", line[start:])
+    if times and start <= quantity.start < start + times.end():  # "2 x 1R-0750 Fuel filter @ 12.50"
+        start += times.end()
     first = line[start:].split(" ")[0]
     bracketed = _BRACKETED.match(first)
     code = bracketed.group(1) if bracketed else None
     if code is None:
         match = _CODE.match(first)
-        if match and any(c.isdigit() for c in match.group(1)) and (
-            len(match.group(1)) >= 4 or any(c.isalpha() for c in match.group(1))
+        if (
+            match
+            and any(c.isdigit() for c in match.group(1))
+            and (len(match.group(1)) >= 4 or any(c.isalpha() for c in match.group(1)))
         ):
             code = match.group(1)
-    if code is None or start + len(first) > quantity.start and quantity.start >= start and first.strip("[]*") == quantity.text:
+    if (
+        code is None
+        or start + len(first) > quantity.start
+        and quantity.start >= start
+        and first.strip("[]*") == quantity.text
+    ):
         return None, start
     return code, start + len(first)
 
@@ -313,8 +333,10 @@ def _description(line: str, start: int, end: int, quantity: Number, price: Numbe
     if not re.search(r"[A-Za-z]{2}", text):  # quantity first: the description sits between the factors
         first, second = sorted((quantity, price), key=lambda n: n.start)
         text = line[first.end : second.start]
-    words = text.split()
-    while words and (words[-1].lower().strip(".") in UNIT_WORDS or not re.search(r"\w", words[-1]) or words[-1] in ("€", "$", "£")):
+    words = [w for w in text.split() if w not in ("x", "×", "@", "=")]
+    while words and (
+        words[-1].lower().strip(".") in UNIT_WORDS or not re.search(r"\w", words[-1]) or words[-1] in ("€", "$", "£")
+    ):
         words.pop()
     while words and words[0].lower().strip(".") in UNIT_WORDS:
         words.pop(0)

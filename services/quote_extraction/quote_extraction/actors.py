@@ -1,0 +1,42 @@
+"""The ``quote-extraction`` job: one stored message in, one verified QuoteRequest out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partsiq import runtime
+from partsiq.jobs import JobContext, job
+from partsiq.payloads import QuoteExtractionPayload
+from quote_extraction import pipeline
+from quote_extraction.extractors import build_extractor
+from quote_extraction.settings import settings
+from quote_extraction.store import load_document, load_message, save
+
+
+@job("quote-extraction")
+def extract_quote(context: JobContext, payload: QuoteExtractionPayload) -> dict[str, Any]:
+    """Read the message, extract (retrying an unavailable model, then the rules if allowed), verify, store."""
+    config = settings()
+    database = runtime.current().database
+    context.progress(10, "reading message")
+    with database.session() as session:
+        document = load_document(session, load_message(session, payload.organizationId, payload.emailMessageId))
+    extractor = build_extractor(config)
+    context.progress(30, f"extracting with {extractor.name}")
+    last_attempt = context.attempt >= context.job_type.retry.max_attempts
+    outcome = pipeline.run(document, extractor, fallback=last_attempt and config.quote_llm_fallback_to_rules)
+    context.progress(80, f"verified: {outcome.status.value.lower()}, saving")
+    with database.session() as session:
+        message = load_message(session, payload.organizationId, payload.emailMessageId, lock=True)
+        quote = save(session, message, document, outcome)
+        quote_id = quote.id
+    return {
+        "quoteRequestId": quote_id,
+        "status": outcome.status.value,
+        "extractor": outcome.extractor,
+        "items": len(outcome.quote.items),
+        "total": None if outcome.quote.total is None else str(outcome.quote.total),
+        "currency": outcome.quote.currency,
+        "findings": [f.check for f in outcome.findings if f.severity != "info"],
+        "usage": outcome.usage,
+    }
