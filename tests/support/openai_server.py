@@ -55,7 +55,11 @@ def _handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
                     "created": int(time.time()),
                     "model": body.get("model", "local"),
                     "choices": [
-                        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": reply.content}}
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": reply.content},
+                        }
                     ],
                     "usage": {"prompt_tokens": 120, "completion_tokens": 40, "total_tokens": 160},
                 }
