@@ -1,10 +1,13 @@
 """Write the labelled quote set: one ``.eml`` and one ``.json`` label per quote (``python -m bench.quotes.build``).
 
 The labels are the specs below, written before the rule-based extractor was tuned on them:
-24 quotes from the sample suppliers in several layouts (fixed-width text, item lists, HTML
+24 generated quotes from the sample suppliers in several layouts (fixed-width text, item lists, HTML
 tables, PDF attachments including a two-page one), number formats (``1,234.56``,
 ``1.234,56``, ``1 234,56``, ``1'234.50``) and currencies. Totals are computed here once, the
 way a supplier's system would, so every label is arithmetically consistent.
+
+Three more are written by hand (``q25``-``q27``: an informal reply with a quoted thread, HTML
+with a hidden injection, a forwarded German quote); this script does not touch them.
 """
 
 from __future__ import annotations
