@@ -115,7 +115,12 @@ def quote_cases() -> list[Case]:
     for label_path in sorted((HERE / "quotes").glob("*.json")):
         label = json.loads(label_path.read_text())
         items = [
-            {"code": i["part_number"], "name": i["description"], "quantity": i["quantity"], "unit_price": i["unit_price"]}
+            {
+                "code": i["part_number"],
+                "name": i["description"],
+                "quantity": i["quantity"],
+                "unit_price": i["unit_price"],
+            }
             for i in label["items"]
         ]
         header = {name: label.get(name) for name in HEADER_FIELDS}

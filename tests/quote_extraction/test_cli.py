@@ -12,7 +12,11 @@ from tests.quote_extraction.conftest import INVOICES, QUOTES
 def quote_extract(*args: str) -> subprocess.CompletedProcess[str]:
     env = {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "PATH": "/usr/bin:/bin"}
     return subprocess.run(
-        [sys.executable, "-m", "partsiq", "quote", "extract", *args], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "partsiq", "quote", "extract", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
 

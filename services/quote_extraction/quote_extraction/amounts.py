@@ -16,8 +16,44 @@ from decimal import Decimal, InvalidOperation
 
 #: ISO 4217 codes recognised in text (the ones suppliers of this product actually use).
 ISO_CODES = frozenset(
-    "USD EUR GBP CAD AUD NZD CHF JPY CNY INR PLN SEK NOK DKK CZK HUF RON BGN MXN BRL ZAR SGD HKD AED SAR TRY KRW "
-    "THB MYR IDR PHP CLP COP PEN ARS ILS".split()
+    [
+        "USD",
+        "EUR",
+        "GBP",
+        "CAD",
+        "AUD",
+        "NZD",
+        "CHF",
+        "JPY",
+        "CNY",
+        "INR",
+        "PLN",
+        "SEK",
+        "NOK",
+        "DKK",
+        "CZK",
+        "HUF",
+        "RON",
+        "BGN",
+        "MXN",
+        "BRL",
+        "ZAR",
+        "SGD",
+        "HKD",
+        "AED",
+        "SAR",
+        "TRY",
+        "KRW",
+        "THB",
+        "MYR",
+        "IDR",
+        "PHP",
+        "CLP",
+        "COP",
+        "PEN",
+        "ARS",
+        "ILS",
+    ]
 )
 #: Symbols and abbreviations, longest first so ``US$`` wins over ``$``.
 SYMBOLS = {

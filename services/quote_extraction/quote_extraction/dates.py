@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 
@@ -47,7 +48,5 @@ def find_date(text: str, *, month_first: bool = False) -> date | None:
 
 
 def _add(candidates: list[tuple[int, date]], position: int, year: int, month: int, day: int) -> None:
-    try:
+    with contextlib.suppress(ValueError):  # 31 February is not a date
         candidates.append((position, date(year, month, day)))
-    except ValueError:
-        pass

@@ -73,7 +73,8 @@ def verify(quote: ExtractedQuote, source: str) -> list[Finding]:
             if abs(expected - item.line_total) > LINE_TOLERANCE:  # type: ignore[operator]
                 error(
                     "line_total_mismatch",
-                    f"{where}: {item.quantity} x {item.unit_price} = {expected:.2f}, but the line total is {item.line_total}",
+                    f"{where}: {item.quantity} x {item.unit_price} = {expected:.2f}, "
+                    f"but the line total is {item.line_total}",
                 )
 
     for name in ("subtotal", "discount", "tax", "shipping", "total"):

@@ -15,7 +15,6 @@ from partsiq.settings import Settings
 from tests.support.jobs import rows
 from tests.support.waiting import wait_for
 
-
 # ``startedAt`` is written by PostgreSQL when the claim commits, a few milliseconds after the limiter
 # admitted the job in Redis, and claims are group-committed, so two admissions exactly one window apart
 # can be recorded a little less than a window apart. The limiter's guarantee is on admissions; the

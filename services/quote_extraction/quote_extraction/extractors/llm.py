@@ -10,6 +10,7 @@ litellm is imported on first use: its import takes seconds and ~200 MB.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -84,7 +85,8 @@ class LLMExtractor:
                 {"role": "assistant", "content": reply},
                 {
                     "role": "user",
-                    "content": f"That reply is not valid: {_short(problem)}. Reply with the corrected JSON object only.",
+                    "content": f"That reply is not valid: {_short(problem)}. "
+                    "Reply with the corrected JSON object only.",
                 },
             ]
             second = self._complete(repair, usage)
@@ -136,10 +138,8 @@ class LLMExtractor:
         if counted is not None:
             usage["promptTokens"] += int(getattr(counted, "prompt_tokens", 0) or 0)
             usage["completionTokens"] += int(getattr(counted, "completion_tokens", 0) or 0)
-        try:
+        with contextlib.suppress(Exception):  # no price is known for local or unknown models
             usage["costUsd"] += float(litellm.completion_cost(completion_response=response) or 0.0)
-        except Exception:  # noqa: BLE001 (no price known for local or unknown models)
-            pass
         return str(response.choices[0].message.content or "")
 
 

@@ -51,7 +51,10 @@ TEXT_LABELS: dict[str, str] = {
     r"|versandart|lieferbedingungen|delivery\s+terms",
     "lead_time": r"lead\s*time|delivery\s+time|lieferzeit|délai\s+de\s+livraison|levertijd|ships\s+within",
 }
-VALID_LABEL = r"valid\s+(?:until|till|through|thru|to)|validity|quote\s+expires?|expir(?:y|ation|es)\s*(?:date)?|gültig\s+bis|offer\s+valid|valable\s+jusqu"
+VALID_LABEL = (
+    r"valid\s+(?:until|till|through|thru|to)|validity|quote\s+expires?|expir(?:y|ation|es)\s*(?:date)?"
+    r"|gültig\s+bis|offer\s+valid|valable\s+jusqu"
+)
 DATE_LABELS = [
     r"(?:quote|quotation|invoice|offer|proposal)\s+date|angebotsdatum|rechnungsdatum|factuurdatum|data\s+wystawienia"
     r"|date\s+de\s+(?:facture|devis)|datum\s+offerte|f\s?actuurdatum",
@@ -63,8 +66,51 @@ NUMBER_LABELS = [
     r"(?:our\s+)?ref(?:erence)?\s*(?:no\.?|#)?",
 ]
 UNIT_WORDS = frozenset(
-    "ea each pc pcs piece pieces stk st stück stuks unit units kg g l lt ltr m mm cm ft box boxes set sets pr pair "
-    "pairs roll rolls hr hrs h lot lots kit kits can cans drum drums gal qt".split()
+    [
+        "ea",
+        "each",
+        "pc",
+        "pcs",
+        "piece",
+        "pieces",
+        "stk",
+        "st",
+        "stück",
+        "stuks",
+        "unit",
+        "units",
+        "kg",
+        "g",
+        "l",
+        "lt",
+        "ltr",
+        "m",
+        "mm",
+        "cm",
+        "ft",
+        "box",
+        "boxes",
+        "set",
+        "sets",
+        "pr",
+        "pair",
+        "pairs",
+        "roll",
+        "rolls",
+        "hr",
+        "hrs",
+        "h",
+        "lot",
+        "lots",
+        "kit",
+        "kits",
+        "can",
+        "cans",
+        "drum",
+        "drums",
+        "gal",
+        "qt",
+    ]
 )
 _CODE = re.compile(r"^[\[*(]?([A-Z0-9][A-Z0-9\-_./]*[A-Z0-9])[\])*]?$")
 _BRACKETED = re.compile(r"^\[([A-Za-z0-9][\w\-./]*)\]$")
@@ -177,7 +223,7 @@ def _quote_number(lines: list[str]) -> str | None:
         for line in lines:
             for match in label.finditer(line):
                 rest = line[match.end() :].lstrip(" :#")
-                token = rest.split(" ")[0].strip(":,;") if rest else ""
+                token = rest.split(" ")[0].strip(":,;").rstrip(".") if rest else ""
                 if len(token) >= 3 and any(c.isdigit() for c in token) and not _is_date_like(token):
                     return token
     return None
