@@ -1,14 +1,16 @@
 """``partsiq demo``: the platform end to end on sample data, read back from the database.
 
-Sets up two sample organisations and their suppliers, starts two worker
-processes, enqueues a mix of jobs that exercise every path (rate-limit
+Sets up two sample organisations and their suppliers, starts the dispatcher and
+worker processes, enqueues a mix of jobs that exercise every path (rate-limit
 deferrals, a retried job, a job that fails for good, an unknown organisation, a
-duplicate enqueue), waits for them, stops the workers with SIGTERM and prints
-what the JobQueue table says happened.
+duplicate enqueue), stores the sample supplier mail and extracts its quotes, waits
+for everything, stops the workers with SIGTERM and prints what the JobQueue and
+QuoteRequest tables say happened.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import signal
@@ -19,21 +21,35 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from partsiq import runtime
 from partsiq.db import Database
-from partsiq.db.models import FINAL_STATUSES, JobQueue, Organization
+from partsiq.db.models import (
+    FINAL_STATUSES,
+    EmailMessage,
+    JobQueue,
+    Organization,
+    QuoteRequest,
+    QuoteRequestItem,
+    Supplier,
+)
 from partsiq.errors import PayloadInvalid
 from partsiq.ids import new_id
 from partsiq.jobs import enqueue
+from partsiq.mail import parse_message, save_message
 from partsiq.settings import Settings
-from partsiq.suppliers import import_suppliers
+from partsiq.suppliers import import_suppliers, match_supplier
 
 ORGANIZATIONS = {"org_demo_acme": "Acme Mining Co.", "org_demo_globex": "Globex Earthmoving"}
 #: The demo tightens the canary's limit so deferrals show within seconds.
 DEMO_RATE_LIMITS = {"canary": "4/2s"}
 
+
+#: The quote-extraction service is installed (``make install`` installs every service).
+QUOTES_INSTALLED = importlib.util.find_spec("quote_extraction") is not None
+#: The organisation whose mailbox receives the sample supplier mail.
+DEMO_MAIL_ORG = "org_demo_acme"
 
 #: Where the demo's workers write their logs.
 WORKER_LOG = Path("demo-workers.log")
@@ -56,17 +72,25 @@ def run(settings: Settings, samples: Path) -> None:
     click.echo(
         f"\n== starting the dispatcher and 2 platform workers (canary limited to {DEMO_RATE_LIMITS['canary']}) =="
     )
-    workers = _start_processes([["dispatcher"], ["worker", "platform"], ["worker", "platform"]])
+    commands = [["dispatcher"], ["worker", "platform"], ["worker", "platform"]]
+    if QUOTES_INSTALLED:
+        click.echo("== and a quote-extraction worker ==")
+        commands.append(["worker", "quote-extraction"])
+    workers = _start_processes(commands)
     try:
         job_ids = _enqueue_jobs(run_id)
         job_ids.append(_insert_as_the_web_app(rt.database, run_id))
-        _wait(rt.database, job_ids, timeout=120)
+        messages = _store_sample_mail(rt.database, samples / "mail") if QUOTES_INSTALLED else []
+        quote_jobs = [enqueue("quote-extraction", DEMO_MAIL_ORG, {"emailMessageId": m}) for m in messages]
+        _wait(rt.database, job_ids + quote_jobs, timeout=180)
     finally:
         for proc in workers:
             proc.send_signal(signal.SIGTERM)
         codes = [proc.wait(timeout=60) for proc in workers]
     click.echo(f"dispatcher and workers stopped with SIGTERM, exit codes {codes}; their log: {WORKER_LOG}")
     _report(rt.database, job_ids)
+    if messages:
+        _report_quotes(rt.database, messages)
 
 
 def _seed(database: Database, samples: Path) -> None:
@@ -114,6 +138,56 @@ def _insert_as_the_web_app(database: Database, run_id: str) -> str:
         )
     click.echo(f"inserted {job_id} as the web app would (status PENDING): the dispatcher publishes it")
     return job_id
+
+
+def _store_sample_mail(database: Database, folder: Path) -> list[str]:
+    """Store each sample .eml as a message of the demo organisation (idempotent: re-runs reuse the rows)."""
+    ids = []
+    with database.session() as session:
+        for path in sorted(folder.glob("*.eml")):
+            mail = parse_message(path.read_bytes())
+            supplier = match_supplier(session, DEMO_MAIL_ORG, mail.from_address)
+            message = save_message(
+                session,
+                DEMO_MAIL_ORG,
+                mail,
+                external_id=f"sample:{path.name}",
+                supplier_id=supplier.id if supplier else None,
+            )
+            ids.append(message.id)
+    click.echo(f"stored {len(ids)} sample supplier messages from {folder}; enqueued a quote-extraction job for each")
+    return ids
+
+
+def _report_quotes(database: Database, message_ids: list[str]) -> None:
+    click.echo("\n== QuoteRequest, read back from PostgreSQL ==")
+    click.echo(f"{'subject':<36} {'supplier':<27} {'status':<12} {'total':>12} cur items  findings")
+    with database.session() as session:
+        rows = session.execute(
+            select(EmailMessage.subject, Supplier.name, QuoteRequest)
+            .join(QuoteRequest, QuoteRequest.email_message_id == EmailMessage.id)
+            .outerjoin(Supplier, Supplier.id == QuoteRequest.supplier_id)
+            .where(EmailMessage.id.in_(message_ids))
+            .order_by(EmailMessage.subject)
+        ).all()
+        counts = dict(
+            session.execute(
+                select(QuoteRequestItem.quote_request_id, func.count())
+                .where(QuoteRequestItem.quote_request_id.in_([q.id for _, _, q in rows]))
+                .group_by(QuoteRequestItem.quote_request_id)
+            ).all()
+        )
+    for subject, supplier, quote in rows:
+        errors = ", ".join(f["check"] for f in quote.findings if f["severity"] == "error") or "-"
+        click.echo(
+            f"{(subject or '')[:36]:<36} {(supplier or '?')[:27]:<27} {quote.status.value:<12} "
+            f"{quote.total if quote.total is not None else '-':>12} {quote.currency or '-':<3} "
+            f"{counts.get(quote.id, 0):>5}  {errors}"
+        )
+    click.echo(
+        "PROCESSED quotes passed verification (every number found in the mail, lines reconcile with the total); "
+        "NEEDS_REVIEW ones are stored with their findings for a person to check."
+    )
 
 
 def _wait(database: Database, job_ids: list[str], timeout: float) -> None:

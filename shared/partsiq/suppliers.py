@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import any_, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
 
 from partsiq.db import Database
 from partsiq.db.models import Organization, Supplier
@@ -163,3 +164,19 @@ def import_suppliers(database: Database, organization_id: str, path: Path) -> Im
                 )
             )
     return report
+
+
+def match_supplier(session: Session, organization_id: str, address: str | None) -> Supplier | None:
+    """The organisation's supplier for a sender: by contact address first, then by mail domain.
+
+    A free-mail domain never matches by domain (anyone can write from gmail.com).
+    """
+    if not address or "@" not in address:
+        return None
+    address = address.strip().lower()
+    domain = address.rsplit("@", 1)[1]
+    suppliers = select(Supplier).where(Supplier.organization_id == organization_id).order_by(Supplier.name)
+    found = session.scalars(suppliers.where(literal(address) == any_(Supplier.contact_emails))).first()
+    if found is None and domain not in FREE_MAIL_DOMAINS:
+        found = session.scalars(suppliers.where(literal(domain) == any_(Supplier.email_domains))).first()
+    return found

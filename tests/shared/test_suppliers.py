@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from partsiq.db.models import Supplier
-from partsiq.suppliers import import_suppliers
+from partsiq.suppliers import import_suppliers, match_supplier
 from tests.support.processes import settings_env
 
 CSV = """name,contact_emails,email_domains
@@ -100,3 +100,29 @@ def test_the_cli_prints_each_rejected_row_and_a_summary(tmp_path, settings, orga
     assert result.returncode == 1
     assert "suppliers: 2 created, 0 updated, 0 unchanged, 3 rejected" in result.stdout
     assert f"{path}:4: skipped: 'someone-at-example.com' is not an email address" in result.stderr
+
+
+def test_a_sender_matches_its_supplier_by_address_then_by_domain_never_by_free_mail(database, organization):
+    with database.session() as session:
+        session.add_all(
+            [
+                Supplier(
+                    organization_id=organization,
+                    name="Westside",
+                    contact_emails=["sales@westside.example"],
+                    email_domains=["westside.example"],
+                ),  # fmt: skip
+                Supplier(organization_id=organization, name="Mike", contact_emails=["mike.parts@gmail.com"]),
+            ]
+        )
+    with database.session() as session:
+
+        def name(address: str | None) -> str | None:
+            found = match_supplier(session, organization, address)
+            return found.name if found else None
+
+        assert name("Sales@Westside.example") == "Westside"
+        assert name("someone-else@westside.example") == "Westside"
+        assert name("mike.parts@gmail.com") == "Mike"
+        assert name("stranger@gmail.com") is None
+        assert name(None) is None and name("not an address") is None

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from itertools import pairwise
 
 from quote_extraction.amounts import Number, decimal_separator, document_currency, find_numbers
 from quote_extraction.dates import find_date
@@ -233,7 +232,7 @@ def _is_date_like(token: str) -> bool:
     return find_date(token) is not None
 
 
-def _labelled_date(lines: list[str], patterns: list[str], month_first: bool) -> ...:
+def _labelled_date(lines: list[str], patterns: list[str], month_first: bool) -> date | None:
     for pattern in patterns:
         label = re.compile(pattern, _I)
         for index, line in enumerate(lines):
@@ -389,4 +388,4 @@ def _description(line: str, start: int, end: int, quantity: Number, price: Numbe
     return " ".join(words).strip(" -:;,")[:500]
 
 
-__all__ = ["RulesExtractor", "extract_text", "pairwise"]
+__all__ = ["RulesExtractor", "extract_text"]
