@@ -70,6 +70,10 @@ schemas: install ## Re-export the JSON Schemas of job payloads to schemas/jobs
 bench: db ## Throughput of our worker vs bare Dramatiq on the same Redis (prints ratios)
 	$(BIN)/python -m bench.throughput
 
+.PHONY: bench-extraction
+bench-extraction: install ## Quote extraction accuracy on real invoices and the labelled quotes (BENCH_LLM=1 adds the LLM)
+	$(BIN)/python -m bench.extraction
+
 .PHONY: bench-startup
 bench-startup: db ## Worker start-to-ready time per installed service
 	$(BIN)/python -m bench.startup
