@@ -306,7 +306,7 @@ def _item(line: str, decimal: str) -> ExtractedItem | None:
 def _priced_line(line: str, decimal: str) -> ExtractedItem | None:
     """Fallback when no line reconciles: ``<name> <one amount with a currency>`` (a charges breakdown)."""
     numbers = find_numbers(line, decimal)
-    if len(numbers) != 1 or numbers[0].currency is None or _SUMMARY_WORDS.search(line):
+    if len(numbers) != 1 or numbers[0].currency is None or numbers[0].value < 0 or _SUMMARY_WORDS.search(line):
         return None
     name = line[: numbers[0].start].strip(" :-*")
     if len(re.findall(r"[A-Za-z]", name)) < 3 or name.endswith(":"):
