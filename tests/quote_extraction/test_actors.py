@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -22,7 +23,14 @@ from partsiq.mail import parse_message, save_message
 from partsiq.part_numbers import normalize
 from tests.quote_extraction.conftest import labelled
 from tests.quote_extraction.test_source import mail_with_pdf
+from tests.shared.test_health import get, metrics_port
 from tests.support.jobs import wait_for_status
+
+#: A quote whose total is not what its one line adds up to.
+WRONG_TOTAL_MAIL = (
+    b"From: sales@westsideheavy.com\nSubject: quote\nContent-Type: text/plain\n\n"
+    b"Quote No: Q-1\nCurrency: USD\n1 1R-0750 Fuel filter 2 EA 12.50 25.00\nTotal: USD 99.00\n"
+)
 
 
 def store(database, organization: str, raw: bytes, external_id: str) -> str:
@@ -30,8 +38,8 @@ def store(database, organization: str, raw: bytes, external_id: str) -> str:
         return save_message(session, organization, parse_message(raw), external_id=external_id).id
 
 
-def extract(settings, database, worker_process, organization: str, *message_ids: str) -> list:
-    worker = worker_process("quote-extraction").wait_started()
+def extract(settings, database, worker_process, organization: str, *message_ids: str, worker=None) -> list:
+    worker = worker or worker_process("quote-extraction").wait_started()
     producer = runtime.start(settings)
     job_ids = [enqueue("quote-extraction", organization, {"emailMessageId": m}) for m in message_ids]
     producer.close()
@@ -109,9 +117,7 @@ def test_a_broken_pdf_is_recorded_on_the_message_and_the_body_still_extracted(
 
 
 def test_a_quote_that_fails_verification_sends_the_thread_to_review(settings, database, worker_process, organization):
-    text = "Quote No: Q-1\nCurrency: USD\n1 1R-0750 Fuel filter 2 EA 12.50 25.00\nTotal: USD 99.00\n"
-    raw = f"From: sales@westsideheavy.com\nSubject: quote\nContent-Type: text/plain\n\n{text}".encode()
-    message_id = store(database, organization, raw, "wrong-total")
+    message_id = store(database, organization, WRONG_TOTAL_MAIL, "wrong-total")
 
     (row,) = extract(settings, database, worker_process, organization, message_id)
 
@@ -128,3 +134,21 @@ def test_a_job_naming_a_message_of_another_organization_fails_at_once_with_the_r
 
     assert row.status is JobStatus.FAILED and row.attempts == 1
     assert "not found in organization" in row.error
+
+
+def test_the_worker_counts_quotes_and_findings_in_metrics_that_pass_promtool(
+    settings, database, worker_process, organization
+):
+    worker = worker_process("quote-extraction").wait_started()
+    good = store(database, organization, labelled("q01-westside-text")[0], "good")
+    bad = store(database, organization, WRONG_TOTAL_MAIL, "bad")
+
+    extract(settings, database, worker_process, organization, good, bad, worker=worker)
+    status, body = get(metrics_port(worker), "/metrics")
+    check = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, text=True, timeout=30)
+
+    assert status == 200
+    assert 'partsiq_quotes_extracted_total{extractor="rules",status="PROCESSED"} 1.0' in body
+    assert 'partsiq_quotes_extracted_total{extractor="rules",status="NEEDS_REVIEW"} 1.0' in body
+    assert 'partsiq_quote_findings_total{check="total_mismatch",severity="error"} 1.0' in body
+    assert check.returncode == 0 and check.stdout + check.stderr == "", check.stdout + check.stderr

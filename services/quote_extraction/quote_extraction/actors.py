@@ -9,6 +9,7 @@ from partsiq.jobs import JobContext, job
 from partsiq.payloads import QuoteExtractionPayload
 from quote_extraction import pipeline
 from quote_extraction.extractors import build_extractor
+from quote_extraction.metrics import FINDINGS, LLM_COST, LLM_TOKENS, QUOTES
 from quote_extraction.settings import settings
 from quote_extraction.store import load_document, load_message, save
 
@@ -30,6 +31,7 @@ def extract_quote(context: JobContext, payload: QuoteExtractionPayload) -> dict[
         message = load_message(session, payload.organizationId, payload.emailMessageId, lock=True)
         quote = save(session, message, document, outcome)
         quote_id = quote.id
+    record_metrics(outcome)
     return {
         "quoteRequestId": quote_id,
         "status": outcome.status.value,
@@ -40,3 +42,13 @@ def extract_quote(context: JobContext, payload: QuoteExtractionPayload) -> dict[
         "findings": [f.check for f in outcome.findings if f.severity != "info"],
         "usage": outcome.usage,
     }
+
+
+def record_metrics(outcome: pipeline.Outcome) -> None:
+    """Count the stored quote, its findings and the model's tokens."""
+    QUOTES.labels(outcome.extractor.split(":")[0], outcome.status.value).inc()
+    for finding in outcome.findings:
+        FINDINGS.labels(finding.check, finding.severity).inc()
+    LLM_TOKENS.labels("prompt").inc(outcome.usage.get("promptTokens", 0))
+    LLM_TOKENS.labels("completion").inc(outcome.usage.get("completionTokens", 0))
+    LLM_COST.inc(outcome.usage.get("costUsd", 0.0))
