@@ -147,7 +147,7 @@ def _store_sample_mail(database: Database, folder: Path) -> list[str]:
         for path in sorted(folder.glob("*.eml")):
             mail = parse_message(path.read_bytes())
             supplier = match_supplier(session, DEMO_MAIL_ORG, mail.from_address)
-            message = save_message(
+            message, _ = save_message(
                 session,
                 DEMO_MAIL_ORG,
                 mail,

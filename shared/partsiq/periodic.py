@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import signal
+from importlib.metadata import entry_points
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -20,8 +21,14 @@ from periodiq import Scheduler
 
 log = logging.getLogger("partsiq.scheduler")
 
-#: Modules that declare periodic actors (services add theirs here as they land).
+#: The library's module of periodic actors; each installed service adds its own through the
+#: ``partsiq.periodic`` entry point group (so the scheduler ticks what is installed).
 PERIODIC_MODULES = ("partsiq.platform_jobs",)
+
+
+def periodic_modules() -> list[str]:
+    """The library's periodic modules and every installed service's."""
+    return [*PERIODIC_MODULES, *(ep.value for ep in entry_points(group="partsiq.periodic"))]
 
 
 def time_slot() -> str:
@@ -34,7 +41,7 @@ def time_slot() -> str:
 
 def run_scheduler(broker: dramatiq.Broker) -> int:
     """Tick every periodic actor on its schedule until SIGTERM; returns the exit code."""
-    for module in PERIODIC_MODULES:
+    for module in periodic_modules():
         importlib.import_module(module)
     actors = [actor for actor in broker.actors.values() if "periodic" in actor.options]
     for actor in actors:

@@ -35,7 +35,7 @@ WRONG_TOTAL_MAIL = (
 
 def store(database, organization: str, raw: bytes, external_id: str) -> str:
     with database.session() as session:
-        return save_message(session, organization, parse_message(raw), external_id=external_id).id
+        return save_message(session, organization, parse_message(raw), external_id=external_id)[0].id
 
 
 def extract(settings, database, worker_process, organization: str, *message_ids: str, worker=None) -> list:

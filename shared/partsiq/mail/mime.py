@@ -10,6 +10,7 @@ message still yields whatever text and attachments it has, plus a list of what w
 from __future__ import annotations
 
 import email
+import re
 import email.utils
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from email import policy
 from email.message import Message
 from typing import Any
 
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 #: Tried in order after the part's declared charset; latin-1 never fails.
 FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
 
@@ -41,6 +43,8 @@ class ParsedMail:
     """What a message says, as far as it could be read."""
 
     message_id: str | None = None
+    #: ``In-Reply-To`` and ``References`` message ids, oldest first (for threading).
+    references: list[str] = field(default_factory=list)
     subject: str | None = None
     from_address: str | None = None
     to_addresses: list[str] = field(default_factory=list)
@@ -69,13 +73,27 @@ def parse_message(raw: bytes) -> ParsedMail:
 
     mail.message_id = _header(message, "Message-ID", mail)
     mail.subject = _header(message, "Subject", mail)
+    chain = f"{_header(message, 'References', mail) or ''} {_header(message, 'In-Reply-To', mail) or ''}"
+    mail.references = list(dict.fromkeys(_MESSAGE_ID.findall(chain)))
     sender = email.utils.parseaddr(_header(message, "From", mail) or "")[1]
     mail.from_address = sender.lower() or None
     recipients = [_header(message, name, mail) or "" for name in ("To", "Cc")]
     mail.to_addresses = [addr.lower() for _, addr in email.utils.getaddresses(recipients) if addr]
     mail.date = _date(_header(message, "Date", mail), mail)
     _walk(message, mail)
+    _drop_nul(mail)
     return mail
+
+
+def _drop_nul(mail: ParsedMail) -> None:
+    """NUL characters cannot be stored in PostgreSQL text; binary sent as text has them."""
+    for name in ("message_id", "subject", "from_address", "text", "html"):
+        value = getattr(mail, name)
+        if value and "\x00" in value:
+            setattr(mail, name, value.replace("\x00", ""))
+            mail.defect(name, "NUL characters removed (binary content in a text part?)")
+    mail.to_addresses = [a.replace("\x00", "") for a in mail.to_addresses]
+    mail.references = [r.replace("\x00", "") for r in mail.references]
 
 
 def _header(message: Message, name: str, mail: ParsedMail) -> str | None:

@@ -1,12 +1,30 @@
-"""Store a parsed message: its thread, the message row and its attachment bytes (idempotent per message)."""
+"""Store a parsed message: its thread, the message row and its attachment bytes (once per provider id).
+
+Threading, in order: the provider's thread id (Gmail ``threadId``); the thread of a stored
+message named by ``In-Reply-To``/``References``; the newest thread of the organisation with
+the same normalised subject (``Re:``/``Fwd:``/``AW:``... removed) from the same sender domain
+in the last 30 days; else a new thread.
+"""
 
 from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from partsiq.db.models import EmailAttachment, EmailMessage, EmailThread
+from partsiq.db.models import EmailAttachment, EmailClassification, EmailMessage, EmailThread
 from partsiq.mail.mime import ParsedMail
+
+_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|tr|sv|vs|antw|r)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+#: How far back a subject match may find a thread.
+SUBJECT_THREAD_WINDOW = timedelta(days=30)
+
+
+def normalize_subject(subject: str | None) -> str:
+    """``"RE: Fwd:  Quote 123 "`` -> ``"quote 123"``."""
+    return " ".join(_REPLY_PREFIX.sub("", subject or "").split()).lower()
 
 
 def save_message(
@@ -17,28 +35,20 @@ def save_message(
     external_id: str,
     thread_key: str | None = None,
     supplier_id: str | None = None,
-) -> EmailMessage:
-    """The stored message for ``external_id`` (created with its thread and attachments on first sight).
-
-    ``thread_key`` groups messages (a provider's thread id); by default the message starts its own thread.
-    """
+    classification: EmailClassification = EmailClassification.OTHER,
+    reasons: list[str] | None = None,
+) -> tuple[EmailMessage, bool]:
+    """The stored message for ``external_id`` and whether it was created now (False: seen before)."""
     existing = session.scalar(
         select(EmailMessage).where(
             EmailMessage.organization_id == organization_id, EmailMessage.external_message_id == external_id
         )
     )
     if existing is not None:
-        return existing
-    key = thread_key or mail.message_id or external_id
-    thread = session.scalar(
-        select(EmailThread).where(EmailThread.organization_id == organization_id, EmailThread.external_thread_id == key)
-    )
-    if thread is None:
-        thread = EmailThread(organization_id=organization_id, external_thread_id=key, subject=mail.subject)
-        thread.supplier_id = supplier_id
-        session.add(thread)
-        session.flush()
-    thread.last_message_at = mail.date
+        return existing, False
+    thread = _thread(session, organization_id, mail, thread_key, supplier_id)
+    if mail.date and (thread.last_message_at is None or mail.date > thread.last_message_at):
+        thread.last_message_at = mail.date
     message = EmailMessage(
         organization_id=organization_id,
         thread_id=thread.id,
@@ -51,6 +61,8 @@ def save_message(
         body_text=mail.text,
         body_html=mail.html,
         received_at=mail.date,
+        classification=classification,
+        classification_reasons=reasons or [],
         defects=mail.defects,
         attachments=[
             {"filename": a.filename, "contentType": a.content_type, "size": len(a.content)} for a in mail.attachments
@@ -68,4 +80,43 @@ def save_message(
         )
         for a in mail.attachments
     )
-    return message
+    return message, True
+
+
+def _thread(
+    session: Session, organization_id: str, mail: ParsedMail, thread_key: str | None, supplier_id: str | None
+) -> EmailThread:
+    in_org = select(EmailThread).where(EmailThread.organization_id == organization_id)
+    key = thread_key or mail.message_id
+    if key:
+        found = session.scalar(in_org.where(EmailThread.external_thread_id == key))
+        if found is not None:
+            return found
+    if mail.references:
+        found = session.scalar(
+            in_org.join(EmailMessage, EmailMessage.thread_id == EmailThread.id)
+            .where(EmailMessage.message_id_header.in_(mail.references))
+            .order_by(EmailMessage.received_at.desc().nulls_last())
+            .limit(1)
+        )
+        if found is not None:
+            return found
+    subject = normalize_subject(mail.subject)
+    domain = (mail.from_address or "").rpartition("@")[2]
+    if subject and domain:
+        since = (mail.date or datetime.now(UTC)) - SUBJECT_THREAD_WINDOW
+        recent = session.scalars(
+            in_org.join(EmailMessage, EmailMessage.thread_id == EmailThread.id)
+            .where(EmailMessage.from_address.like(f"%@{domain}"), EmailMessage.received_at >= since)
+            .order_by(EmailMessage.received_at.desc().nulls_last())
+            .limit(50)
+        )
+        for thread in recent:
+            if normalize_subject(thread.subject) == subject:
+                return thread
+    thread = EmailThread(
+        organization_id=organization_id, external_thread_id=key, subject=mail.subject, supplier_id=supplier_id
+    )
+    session.add(thread)
+    session.flush()
+    return thread

@@ -58,6 +58,10 @@ class EmailMessage(Base):
     classification: Mapped[EmailClassification] = mapped_column(
         Enum(EmailClassification, name="EmailClassification"), default=EmailClassification.OTHER
     )
+    #: Why it was classified so (the rules that fired, or the model's reason).
+    classification_reasons: Mapped[list[str]] = mapped_column(
+        "classificationReasons", JSONB, default=list, server_default="[]"
+    )
     #: Attachments: name, content type, size, storage key.
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")
     #: What could not be read, each ``{"part": ..., "reason": ...}`` (malformed MIME, a broken PDF...).

@@ -61,5 +61,10 @@ class Integration(Base):
     config: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     #: Why the integration is not ACTIVE, for the person who must fix it.
     status_reason: Mapped[str | None] = mapped_column("statusReason", Text)
+    #: Where the next sync resumes (Gmail ``historyId``, IMAP ``uidValidity``/``lastUid``, a folder's last file).
+    sync_state: Mapped[dict[str, Any]] = mapped_column("syncState", JSONB, default=dict, server_default="{}")
+    last_synced_at: Mapped[datetime | None] = mapped_column("lastSyncedAt")
+    #: The last sync's error, cleared by the next success.
+    last_sync_error: Mapped[str | None] = mapped_column("lastSyncError", Text)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()

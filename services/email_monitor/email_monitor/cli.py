@@ -1,0 +1,98 @@
+"""``partsiq mail``: connect a mailbox, run a sync now."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from email_monitor.settings import settings
+from partsiq import runtime
+from partsiq.credentials import Keyring
+from partsiq.db.models import Integration, IntegrationProvider, IntegrationStatus, Organization
+from partsiq.errors import PartsIQError
+
+
+@click.group("mail")
+def command() -> None:
+    """Supplier mailboxes: connect one, sync it."""
+
+
+def _connect(organization_id: str, provider: IntegrationProvider, config: dict[str, str], secret: dict | None) -> None:
+    config_ = settings()
+    rt = runtime.start(config_)
+    with rt.database.session() as session:
+        if session.get(Organization, organization_id) is None:
+            raise PartsIQError(f"organization {organization_id!r} does not exist (partsiq orgs create)")
+        integration = session.scalar(
+            select(Integration).where(Integration.organization_id == organization_id, Integration.provider == provider)
+        )
+        if integration is None:
+            integration = Integration(organization_id=organization_id, provider=provider)
+            session.add(integration)
+        integration.config = config
+        integration.status = IntegrationStatus.ACTIVE
+        integration.status_reason = None
+        integration.sync_state = {}
+        if secret is not None:
+            keyring = Keyring.parse(config_.credentials_encryption_key.get_secret_value())
+            integration.credentials = keyring.encrypt_json(secret, f"{organization_id}/{provider.value}")
+    rt.close()
+    click.echo(f"{provider.value} mailbox connected for {organization_id}")
+
+
+@command.command("connect-local")
+@click.option("--org", "organization_id", required=True)
+@click.option("--path", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True)
+def connect_local(organization_id: str, path: Path) -> None:
+    """Use a folder of .eml files (or a Maildir) as the organisation's mailbox."""
+    _connect(organization_id, IntegrationProvider.LOCAL_MAILBOX, {"path": str(path.resolve())}, None)
+
+
+@command.command("connect")
+@click.option("--org", "organization_id", required=True)
+@click.option(
+    "--client-secret",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The OAuth client's JSON file (web or installed).",
+)
+@click.option("--refresh-token", required=True, help="The refresh token the web app's OAuth flow obtained.")
+@click.option("--address", default=None, help="The mailbox address (informational).")
+def connect_gmail(organization_id: str, client_secret: Path, refresh_token: str, address: str | None) -> None:
+    """Store a Gmail mailbox's OAuth credentials, encrypted (the browser flow lives in the web app)."""
+    data = json.loads(client_secret.read_text())
+    client = data.get("web") or data.get("installed") or data
+    if not client.get("client_id") or not client.get("client_secret"):
+        raise click.ClickException(f"{client_secret} has no client_id/client_secret")
+    secret = {
+        "client_id": client["client_id"],
+        "client_secret": client["client_secret"],
+        "refresh_token": refresh_token,
+        "token": None,
+        "expiry": None,
+    }
+    _connect(organization_id, IntegrationProvider.GMAIL, {"address": address or ""}, secret)
+
+
+@command.command("sync")
+@click.option("--org", "organization_id", required=True)
+@click.option("--enqueue", "as_job", is_flag=True, help="Hand the sync to the email-monitor workers instead.")
+def sync(organization_id: str, as_job: bool) -> None:
+    """Sync the organisation's mailbox now and print what was stored."""
+    from email_monitor.sync import sync_mailbox
+    from partsiq.jobs import enqueue
+
+    config = settings()
+    rt = runtime.start(config)
+    try:
+        if as_job:
+            job_id = enqueue("email-sync", organization_id, {"trigger": "manual"})
+            click.echo(f"enqueued email-sync job {job_id}")
+            return
+        report = sync_mailbox(rt.database, config, organization_id)
+        click.echo(json.dumps(report.as_json(), indent=2))
+    finally:
+        rt.close()
