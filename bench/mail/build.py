@@ -55,7 +55,8 @@ MESSAGES: list[tuple[str, str, int | str, str, str]] = [
         "ORDER_CONFIRMATION",
         3,
         "We've received your order PFS-O-99310",
-        "Your order PFS-O-99310 has been received and is being processed.\nPO number: 4502\nItems: 48 x BF7633, 48 x B7577\n"
+        "Your order PFS-O-99310 has been received and is being processed.\nPO number: 4502\n"
+        "Items: 48 x BF7633, 48 x B7577\n"
         "You will receive a shipping confirmation when your order ships.",
     ),
     (
@@ -103,7 +104,8 @@ MESSAGES: list[tuple[str, str, int | str, str, str]] = [
         "SHIPPING_NOTICE",
         2,
         "Versandbestätigung zu Auftrag AB-2026-3318",
-        "Ihre Ware wurde heute versendet.\nSpedition: DB Schenker\nSendungsnummer: 1045839920\nLieferung voraussichtlich am 18.12.2026.",
+        "Ihre Ware wurde heute versendet.\nSpedition: DB Schenker\nSendungsnummer: 1045839920\n"
+        "Lieferung voraussichtlich am 18.12.2026.",
     ),
     (
         "sh04",

@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 import logging
 import signal
-from importlib.metadata import entry_points
 from datetime import UTC, datetime
+from importlib.metadata import entry_points
 from types import FrameType
 
 import dramatiq

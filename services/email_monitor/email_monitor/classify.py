@@ -3,9 +3,10 @@
 Each class has weighted signals in the subject, the body, and the attachment names; a new
 subject counts double (suppliers' systems put the document type there). The highest score
 wins if it reaches :data:`THRESHOLD`, else OTHER. In the body a signal counts at most twice; a
-reply's subject (``Re: Quote 123``) counts once, as it names the thread's first document. Signals are phrases in English, German,
-French and Dutch; a quote also gains from having priced lines (quantity x price = amount),
-which our own request for a quote never has. Every signal that fired is returned as a reason.
+reply's subject (``Re: Quote 123``) counts once, as it names the thread's first document.
+Signals are phrases in English, German, French and Dutch; a quote also gains from priced
+lines (quantity x price = amount), which our own request for a quote never has. Every
+signal that fired is returned as a reason.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ SIGNALS: list[tuple[C, float, str]] = [
         r"\b(order (confirm\w*|acknowledg\w*)|confirm\w* (of )?(your )?order"
         r"|auftragsbestätigung|bestellbestätigung|confirmation de commande|orderbevestiging"
         r"|(we'?ve|we have|has been) (received|entered|booked) your (purchase )?order"
-        r"|order (\S+ )?(has been )?(received|booked|entered|acknowledged)|acknowledges? receipt of (your )?purchase order"
+        r"|order (\S+ )?(has been )?(received|booked|entered|acknowledged)"
+        r"|acknowledges? receipt of (your )?purchase order"
         r"|bestätigen ihre bestellung|(your )?order \S+ is confirmed)\b",
     ),
     (C.ORDER_CONFIRMATION, 0.5, r"\b(sales order|your po|po number|purchase order|backorder\w*)\b"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -20,7 +21,9 @@ def command() -> None:
     """Supplier mailboxes: connect one, sync it."""
 
 
-def _connect(organization_id: str, provider: IntegrationProvider, config: dict[str, str], secret: dict | None) -> None:
+def _connect(
+    organization_id: str, provider: IntegrationProvider, config: dict[str, str], secret: dict[str, Any] | None
+) -> None:
     config_ = settings()
     rt = runtime.start(config_)
     with rt.database.session() as session:

@@ -154,9 +154,8 @@ def _mailbox(session: Session, organization_id: str) -> Integration:
         return active[0]
     if integrations:
         i = integrations[0]
-        raise MailboxUnavailable(
-            f"the {i.provider.value} mailbox of {organization_id} is {i.status.value}: {i.status_reason or 'no reason given'}"
-        )
+        reason = i.status_reason or "no reason given"
+        raise MailboxUnavailable(f"the {i.provider.value} mailbox of {organization_id} is {i.status.value}: {reason}")
     raise MailboxUnavailable(f"organization {organization_id!r} has no connected mailbox")
 
 
@@ -199,13 +198,22 @@ def _store_page(
                 log.warning("message %s rejected: %s", result.ref.external_id, result.reason)
                 continue
             report.fetched += 1
-            done = ingest(
-                session,
-                organization_id,
-                result.raw,
-                external_id=result.ref.external_id,
-                thread_key=result.ref.thread_key,
-            )
+            try:
+                with session.begin_nested():  # one bad message never takes its page down with it
+                    done = ingest(
+                        session,
+                        organization_id,
+                        result.raw,
+                        external_id=result.ref.external_id,
+                        thread_key=result.ref.thread_key,
+                    )
+            except SQLAlchemyError as error:
+                cause = getattr(error, "orig", None) or error
+                reason = f"cannot be stored: {type(cause).__name__}: {str(cause).splitlines()[0][:200]}"
+                report.rejected.append({"id": result.ref.external_id, "reason": reason})
+                MESSAGES.labels(source.kind, "rejected").inc()
+                log.error("message %s %s", result.ref.external_id, reason)
+                continue
             if done.created:
                 report.stored += 1
                 report.by_class[done.classification.value] += 1

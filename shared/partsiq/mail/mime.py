@@ -10,8 +10,8 @@ message still yields whatever text and attachments it has, plus a list of what w
 from __future__ import annotations
 
 import email
-import re
 import email.utils
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
