@@ -12,10 +12,14 @@ class EmailMonitorSettings(Settings):
 
     #: Messages one sync job stores at most; the rest waits for the next tick (state is kept per page).
     mail_max_messages_per_sync: int = 2000
-    #: Messages fetched per page (and per Gmail batch request; Google advises at most 50).
+    #: Messages fetched per Gmail batch request (Google advises at most 50) and per local-folder page.
     mail_page_size: int = 50
+    #: Message ids per Gmail list/history page (one call costs the same for 1 or 500 ids).
+    mail_list_page_size: int = 500
     #: A message larger than this is rejected with the reason (Gmail's own limit is 25 MB).
     mail_max_message_bytes: int = 30 * 1024 * 1024
+    #: Gmail search query of a full sync (first sync, or after the stored historyId expired).
+    mail_gmail_full_sync_query: str = "newer_than:30d"
     #: Gmail quota units per minute per mailbox that syncs may use (Google's limit: 15,000).
     gmail_quota_units_per_minute: int = 15_000
     #: Gmail API root (tests point it at an emulator); the batch endpoint is derived from it.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 from email_monitor.ingest import ingest
 from email_monitor.metrics import MESSAGES, PROVIDER_REQUESTS, QUOTA_UNITS, SYNC_SUCCESS
 from email_monitor.settings import EmailMonitorSettings
-from email_monitor.sources import MAILBOX_PROVIDERS, Fetched, MailSource, SourceRevoked, build_source
+from email_monitor.sources import MAILBOX_PROVIDERS, Fetched, MailSource, Rejected, SourceRevoked, build_source
 from partsiq.credentials import Keyring
 from partsiq.db import Database
 from partsiq.db.models import EmailClassification, EmailMessage, Integration, IntegrationStatus, JobQueue
@@ -116,7 +117,16 @@ def _sync(
         source = build_source(integration, credentials, settings)
     try:
         for page in source.pages(state):
-            _store_page(database, organization_id, integration_id, source, page.refs, page.state, report)
+            _store_page(
+                database,
+                organization_id,
+                integration_id,
+                source,
+                page.refs,
+                page.state,
+                report,
+                settings.mail_page_size,
+            )
             report.pages += 1
             if progress:
                 progress(min(90, 10 + report.pages * 5), f"{report.stored} messages stored")
@@ -130,6 +140,7 @@ def _sync(
         _mark(database, integration_id, error=f"{type(error).__name__}: {error}")
         raise
     finally:
+        source.close()
         _persist_credentials(database, integration_id, source, settings)
         report.usage = {
             "requests": source.usage.requests,
@@ -176,6 +187,7 @@ def _store_page(
     refs: list[Any],
     state: dict[str, Any],
     report: SyncReport,
+    batch_size: int,
 ) -> None:
     with database.session() as session:
         known = set(
@@ -188,13 +200,36 @@ def _store_page(
         )
     report.known += len(known)
     new = [r for r in refs if r.external_id not in known]
-    results = source.fetch(new) if new else []
+    chunks = [new[i : i + batch_size] for i in range(0, len(new), batch_size)] or [[]]
+    # The next chunk is fetched while this one is stored: the provider's latency (and quota
+    # pacing) overlaps the database work. One fetch at a time, so the client is never shared.
+    with ThreadPoolExecutor(1, thread_name_prefix="mail-fetch") as pool:
+        ahead: Future[list[Fetched | Rejected]] | None = pool.submit(source.fetch, chunks[0]) if new else None
+        for index in range(len(chunks)):
+            results = ahead.result() if ahead is not None else []
+            more = index + 1 < len(chunks)
+            ahead = pool.submit(source.fetch, chunks[index + 1]) if more else None
+            _store_results(
+                database, organization_id, integration_id, source.kind, results, None if more else state, report
+            )
+
+
+def _store_results(
+    database: Database,
+    organization_id: str,
+    integration_id: str,
+    kind: str,
+    results: list[Fetched | Rejected],
+    state: dict[str, Any] | None,
+    report: SyncReport,
+) -> None:
+    """Store fetched messages in one transaction, with the resume point when given."""
     quotes: list[str] = []
     with database.session() as session:
         for result in results:
             if not isinstance(result, Fetched):
                 report.rejected.append({"id": result.ref.external_id, "reason": result.reason})
-                MESSAGES.labels(source.kind, "rejected").inc()
+                MESSAGES.labels(kind, "rejected").inc()
                 log.warning("message %s rejected: %s", result.ref.external_id, result.reason)
                 continue
             report.fetched += 1
@@ -211,18 +246,19 @@ def _store_page(
                 cause = getattr(error, "orig", None) or error
                 reason = f"cannot be stored: {type(cause).__name__}: {str(cause).splitlines()[0][:200]}"
                 report.rejected.append({"id": result.ref.external_id, "reason": reason})
-                MESSAGES.labels(source.kind, "rejected").inc()
+                MESSAGES.labels(kind, "rejected").inc()
                 log.error("message %s %s", result.ref.external_id, reason)
                 continue
             if done.created:
                 report.stored += 1
                 report.by_class[done.classification.value] += 1
-                MESSAGES.labels(source.kind, done.classification.value.lower()).inc()
+                MESSAGES.labels(kind, done.classification.value.lower()).inc()
                 if done.classification is EmailClassification.QUOTE:
                     quotes.append(done.message_id)
-        integration = session.get(Integration, integration_id)
-        if integration is not None:
-            integration.sync_state = state
+        if state is not None:
+            integration = session.get(Integration, integration_id)
+            if integration is not None:
+                integration.sync_state = state
     for message_id in quotes:  # after the commit: the job must find its message
         enqueue_extraction(organization_id, message_id)
         report.quote_jobs += 1

@@ -105,17 +105,28 @@ def _thread(
     domain = (mail.from_address or "").rpartition("@")[2]
     if subject and domain:
         since = (mail.date or datetime.now(UTC)) - SUBJECT_THREAD_WINDOW
-        recent = session.scalars(
-            in_org.join(EmailMessage, EmailMessage.thread_id == EmailThread.id)
-            .where(EmailMessage.from_address.like(f"%@{domain}"), EmailMessage.received_at >= since)
-            .order_by(EmailMessage.received_at.desc().nulls_last())
-            .limit(50)
+        same_domain = (
+            select(EmailMessage.id)
+            .where(EmailMessage.thread_id == EmailThread.id, EmailMessage.from_address.like(f"%@{domain}"))
+            .exists()
         )
-        for thread in recent:
-            if normalize_subject(thread.subject) == subject:
-                return thread
+        found = session.scalar(
+            in_org.where(
+                EmailThread.normalized_subject == subject,
+                EmailThread.last_message_at >= since,
+                same_domain,
+            )
+            .order_by(EmailThread.last_message_at.desc())
+            .limit(1)
+        )
+        if found is not None:
+            return found
     thread = EmailThread(
-        organization_id=organization_id, external_thread_id=key, subject=mail.subject, supplier_id=supplier_id
+        organization_id=organization_id,
+        external_thread_id=key,
+        subject=mail.subject,
+        normalized_subject=subject or None,
+        supplier_id=supplier_id,
     )
     session.add(thread)
     session.flush()

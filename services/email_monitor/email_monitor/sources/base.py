@@ -76,3 +76,7 @@ class MailSource(Protocol):
     def credentials_changed(self) -> dict[str, Any] | None:
         """Credentials to persist if the source refreshed them during the sync, else None."""
         ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

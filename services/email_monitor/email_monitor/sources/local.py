@@ -58,6 +58,9 @@ class LocalMailbox:
                 results.append(Rejected(ref, f"cannot read {path.name}: {error.strerror or error}"))
         return results
 
+    def close(self) -> None:
+        """Nothing is held open."""
+
     def credentials_changed(self) -> dict[str, Any] | None:
         """A folder has no credentials."""
         return None

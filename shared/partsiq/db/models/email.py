@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ARRAY, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,7 +17,10 @@ class EmailThread(Base):
     """A conversation with a supplier, grouped by provider thread id, references or subject."""
 
     __tablename__ = "EmailThread"
-    __table_args__ = (UniqueConstraint("organizationId", "externalThreadId"),)
+    __table_args__ = (
+        UniqueConstraint("organizationId", "externalThreadId"),
+        Index("EmailThread_organizationId_normalizedSubject_idx", "organizationId", "normalizedSubject"),
+    )
 
     id: Mapped[str] = id_column()
     organization_id: Mapped[str] = mapped_column(
@@ -26,6 +29,8 @@ class EmailThread(Base):
     supplier_id: Mapped[str | None] = mapped_column("supplierId", ForeignKey("Supplier.id", ondelete="SET NULL"))
     external_thread_id: Mapped[str | None] = mapped_column("externalThreadId", String)
     subject: Mapped[str | None] = mapped_column(Text)
+    #: The subject without ``Re:``/``Fwd:`` prefixes, lower-cased: how replies without headers find their thread.
+    normalized_subject: Mapped[str | None] = mapped_column("normalizedSubject", Text)
     status: Mapped[EmailThreadStatus] = mapped_column(
         Enum(EmailThreadStatus, name="EmailThreadStatus"), default=EmailThreadStatus.NEW
     )
