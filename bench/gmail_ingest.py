@@ -76,7 +76,10 @@ def run(quota: int | None) -> None:
         units = sum(u for _, u in emulator.quota_used) if quota is None else None
         late_429 = sum(1 for t in emulator.throttled if t - started > 60)
         print(f"  stored {report.stored} of {MESSAGES} in {elapsed:.1f} s: {report.stored / elapsed:.0f} messages/s")
-        print(f"  HTTP requests: {requests} ({requests / report.stored:.4f} per message, 1 per {report.stored / requests:.0f})")
+        print(
+            f"  HTTP requests: {requests} ({requests / report.stored:.4f} per message, "
+            f"1 per {report.stored / requests:.0f})"
+        )
         used = report.usage["quotaUnits"]
         if quota is None:
             print(f"  quota units: {used} ({units} counted by the emulator)")
@@ -92,7 +95,10 @@ def run(quota: int | None) -> None:
 
 
 def main() -> None:
-    print(f"Gmail emulator, {MESSAGES} messages, {LATENCY_S * 1000:.0f} ms per HTTP request, list pages of 500 ids, batches of 50")
+    print(
+        f"Gmail emulator, {MESSAGES} messages, {LATENCY_S * 1000:.0f} ms per HTTP request, "
+        "list pages of 500 ids, batches of 50"
+    )
     print(f"(a) quota not enforced (messages.get costs {COST['get']} units)")
     run(None)
     print("(b) quota enforced: 15,000 units per minute per user")

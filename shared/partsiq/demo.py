@@ -28,6 +28,7 @@ from partsiq.db import Database
 from partsiq.db.models import (
     FINAL_STATUSES,
     EmailMessage,
+    IntegrationProvider,
     JobQueue,
     Organization,
     QuoteRequest,
@@ -36,18 +37,18 @@ from partsiq.db.models import (
 )
 from partsiq.errors import PayloadInvalid
 from partsiq.ids import new_id
+from partsiq.integrations import connect
 from partsiq.jobs import enqueue
-from partsiq.mail import parse_message, save_message
 from partsiq.settings import Settings
-from partsiq.suppliers import import_suppliers, match_supplier
+from partsiq.suppliers import import_suppliers
 
 ORGANIZATIONS = {"org_demo_acme": "Acme Mining Co.", "org_demo_globex": "Globex Earthmoving"}
 #: The demo tightens the canary's limit so deferrals show within seconds.
 DEMO_RATE_LIMITS = {"canary": "4/2s"}
 
 
-#: The quote-extraction service is installed (``make install`` installs every service).
-QUOTES_INSTALLED = importlib.util.find_spec("quote_extraction") is not None
+#: The mail pipeline's services are installed (``make install`` installs every service).
+MAIL_INSTALLED = all(importlib.util.find_spec(s) is not None for s in ("email_monitor", "quote_extraction"))
 #: The organisation whose mailbox receives the sample supplier mail.
 DEMO_MAIL_ORG = "org_demo_acme"
 
@@ -73,24 +74,29 @@ def run(settings: Settings, samples: Path) -> None:
         f"\n== starting the dispatcher and 2 platform workers (canary limited to {DEMO_RATE_LIMITS['canary']}) =="
     )
     commands = [["dispatcher"], ["worker", "platform"], ["worker", "platform"]]
-    if QUOTES_INSTALLED:
-        click.echo("== and a quote-extraction worker ==")
-        commands.append(["worker", "quote-extraction"])
+    if MAIL_INSTALLED:
+        click.echo("== and an email-monitor and a quote-extraction worker ==")
+        commands += [["worker", "email-monitor"], ["worker", "quote-extraction"]]
     workers = _start_processes(commands)
     try:
         job_ids = _enqueue_jobs(run_id)
         job_ids.append(_insert_as_the_web_app(rt.database, run_id))
-        messages = _store_sample_mail(rt.database, samples / "mail") if QUOTES_INSTALLED else []
-        quote_jobs = [enqueue("quote-extraction", DEMO_MAIL_ORG, {"emailMessageId": m}) for m in messages]
-        _wait(rt.database, job_ids + quote_jobs, timeout=180)
+        if MAIL_INSTALLED:
+            job_ids.append(_sync_sample_mailbox(rt.database, samples / "mail"))
+        _wait(rt.database, job_ids, timeout=180)
+        quote_jobs = _quote_jobs(rt.database) if MAIL_INSTALLED else []
+        if quote_jobs:
+            click.echo(f"the mailbox sync enqueued {len(quote_jobs)} quote-extraction jobs; waiting for them")
+            _wait(rt.database, quote_jobs, timeout=180)
     finally:
         for proc in workers:
             proc.send_signal(signal.SIGTERM)
         codes = [proc.wait(timeout=60) for proc in workers]
     click.echo(f"dispatcher and workers stopped with SIGTERM, exit codes {codes}; their log: {WORKER_LOG}")
     _report(rt.database, job_ids)
-    if messages:
-        _report_quotes(rt.database, messages)
+    if MAIL_INSTALLED:
+        _report_mail(rt.database)
+        _report_quotes(rt.database)
 
 
 def _seed(database: Database, samples: Path) -> None:
@@ -140,26 +146,42 @@ def _insert_as_the_web_app(database: Database, run_id: str) -> str:
     return job_id
 
 
-def _store_sample_mail(database: Database, folder: Path) -> list[str]:
-    """Store each sample .eml as a message of the demo organisation (idempotent: re-runs reuse the rows)."""
-    ids = []
+def _sync_sample_mailbox(database: Database, folder: Path) -> str:
+    """Connect ``folder`` as the demo organisation's mailbox and enqueue a sync of it."""
     with database.session() as session:
-        for path in sorted(folder.glob("*.eml")):
-            mail = parse_message(path.read_bytes())
-            supplier = match_supplier(session, DEMO_MAIL_ORG, mail.from_address)
-            message, _ = save_message(
-                session,
-                DEMO_MAIL_ORG,
-                mail,
-                external_id=f"sample:{path.name}",
-                supplier_id=supplier.id if supplier else None,
+        connect(session, DEMO_MAIL_ORG, IntegrationProvider.LOCAL_MAILBOX, {"path": str(folder.resolve())})
+    job_id = enqueue("email-sync", DEMO_MAIL_ORG, {"trigger": "manual"})
+    click.echo(f"connected {folder} as {DEMO_MAIL_ORG}'s mailbox; enqueued email-sync {job_id}")
+    return job_id
+
+
+def _quote_jobs(database: Database) -> list[str]:
+    """The quote-extraction jobs the mailbox sync enqueued."""
+    with database.session() as session:
+        return list(
+            session.scalars(
+                select(JobQueue.job_id).where(
+                    JobQueue.organization_id == DEMO_MAIL_ORG, JobQueue.job_type == "quote-extraction"
+                )
             )
-            ids.append(message.id)
-    click.echo(f"stored {len(ids)} sample supplier messages from {folder}; enqueued a quote-extraction job for each")
-    return ids
+        )
 
 
-def _report_quotes(database: Database, message_ids: list[str]) -> None:
+def _report_mail(database: Database) -> None:
+    click.echo("\n== EmailMessage, read back from PostgreSQL ==")
+    click.echo(f"{'subject':<44} {'supplier':<27} classification")
+    with database.session() as session:
+        rows = session.execute(
+            select(EmailMessage.subject, Supplier.name, EmailMessage.classification)
+            .outerjoin(Supplier, Supplier.id == EmailMessage.supplier_id)
+            .where(EmailMessage.organization_id == DEMO_MAIL_ORG)
+            .order_by(EmailMessage.classification, EmailMessage.subject)
+        ).all()
+    for subject, supplier, classification in rows:
+        click.echo(f"{(subject or '')[:44]:<44} {(supplier or 'unmatched')[:27]:<27} {classification.value}")
+
+
+def _report_quotes(database: Database) -> None:
     click.echo("\n== QuoteRequest, read back from PostgreSQL ==")
     click.echo(f"{'subject':<36} {'supplier':<27} {'status':<12} {'total':>12} cur items  findings")
     with database.session() as session:
@@ -167,7 +189,7 @@ def _report_quotes(database: Database, message_ids: list[str]) -> None:
             select(EmailMessage.subject, Supplier.name, QuoteRequest)
             .join(QuoteRequest, QuoteRequest.email_message_id == EmailMessage.id)
             .outerjoin(Supplier, Supplier.id == QuoteRequest.supplier_id)
-            .where(EmailMessage.id.in_(message_ids))
+            .where(EmailMessage.organization_id == DEMO_MAIL_ORG)
             .order_by(EmailMessage.subject)
         ).all()
         counts = dict(
@@ -181,7 +203,7 @@ def _report_quotes(database: Database, message_ids: list[str]) -> None:
         errors = ", ".join(f["check"] for f in quote.findings if f["severity"] == "error") or "-"
         click.echo(
             f"{(subject or '')[:36]:<36} {(supplier or '?')[:27]:<27} {quote.status.value:<12} "
-            f"{quote.total if quote.total is not None else '-':>12} {quote.currency or '-':<3} "
+            f"{'-' if quote.total is None else f'{quote.total:,.2f}':>12} {quote.currency or '-':<3} "
             f"{counts.get(quote.id, 0):>5}  {errors}"
         )
     click.echo(

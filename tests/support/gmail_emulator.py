@@ -98,10 +98,9 @@ class GmailEmulator:
             now = time.monotonic()
             while self.quota_used and self.quota_used[0][0] <= now - 60:
                 self.quota_used.popleft()
-            if self.quota_per_minute is not None:
-                if sum(u for _, u in self.quota_used) + units > self.quota_per_minute:
-                    self.throttled.append(now)
-                    return False
+            if self.quota_per_minute is not None and sum(u for _, u in self.quota_used) + units > self.quota_per_minute:
+                self.throttled.append(now)
+                return False
             self.quota_used.append((now, units))
             return True
 
@@ -249,8 +248,10 @@ def _handler(emulator: GmailEmulator) -> type[BaseHTTPRequestHandler]:
                 status, body = emulator.api(method, url.path, parse_qs(url.query), token)
                 text = json.dumps(body)
                 parts.append(
-                    f"--{boundary}\r\nContent-Type: application/http\r\nContent-ID: <response-{part['Content-ID'][1:-1]}>\r\n\r\n"
-                    f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\nContent-Type: application/json; charset=UTF-8\r\n"
+                    f"--{boundary}\r\nContent-Type: application/http\r\n"
+                    f"Content-ID: <response-{part['Content-ID'][1:-1]}>\r\n\r\n"
+                    f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
+                    "Content-Type: application/json; charset=UTF-8\r\n"
                     f"Content-Length: {len(text)}\r\n\r\n{text}\r\n"
                 )
             payload = ("".join(parts) + f"--{boundary}--\r\n").encode()

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
 from email_monitor.settings import settings
 from partsiq import runtime
 from partsiq.credentials import Keyring
-from partsiq.db.models import Integration, IntegrationProvider, IntegrationStatus, Organization
-from partsiq.errors import PartsIQError
+from partsiq.db.models import IntegrationProvider
+from partsiq.integrations import connect
 
 
 @click.group("mail")
@@ -26,23 +25,12 @@ def _connect(
 ) -> None:
     config_ = settings()
     rt = runtime.start(config_)
-    with rt.database.session() as session:
-        if session.get(Organization, organization_id) is None:
-            raise PartsIQError(f"organization {organization_id!r} does not exist (partsiq orgs create)")
-        integration = session.scalar(
-            select(Integration).where(Integration.organization_id == organization_id, Integration.provider == provider)
-        )
-        if integration is None:
-            integration = Integration(organization_id=organization_id, provider=provider)
-            session.add(integration)
-        integration.config = config
-        integration.status = IntegrationStatus.ACTIVE
-        integration.status_reason = None
-        integration.sync_state = {}
-        if secret is not None:
-            keyring = Keyring.parse(config_.credentials_encryption_key.get_secret_value())
-            integration.credentials = keyring.encrypt_json(secret, f"{organization_id}/{provider.value}")
-    rt.close()
+    try:
+        keyring = Keyring.parse(config_.credentials_encryption_key.get_secret_value()) if secret else None
+        with rt.database.session() as session:
+            connect(session, organization_id, provider, config, secret, keyring)
+    finally:
+        rt.close()
     click.echo(f"{provider.value} mailbox connected for {organization_id}")
 
 

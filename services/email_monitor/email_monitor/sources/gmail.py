@@ -22,6 +22,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,7 +62,7 @@ class GmailSource:
         self.sleep = sleep
         self.usage = Usage()
         expiry = credentials.get("expiry")
-        self.creds = Credentials(
+        self.creds = Credentials(  # type: ignore[no-untyped-call]
             token=credentials.get("token"),
             refresh_token=credentials["refresh_token"],
             token_uri=settings.gmail_token_uri,
@@ -222,7 +223,7 @@ class GmailSource:
         if not self.creds.valid:
             import google_auth_httplib2
 
-            self.creds.refresh(google_auth_httplib2.Request(self.service._http.http))
+            self.creds.refresh(google_auth_httplib2.Request(self.service._http.http))  # type: ignore[no-untyped-call]
 
     def _decode(self, ref: Ref, response: dict[str, Any]) -> Fetched | Rejected:
         raw = response.get("raw", "")
@@ -245,18 +246,17 @@ class GmailSource:
         return {**self._secret, "token": self.creds.token, "refresh_token": self.creds.refresh_token, "expiry": expiry}
 
 
-class _revocation:
+@contextmanager
+def _revocation() -> Iterator[None]:
     """Turn google-auth's ``invalid_grant`` into :class:`SourceRevoked`."""
+    from google.auth.exceptions import RefreshError
 
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, error: Any, tb: Any) -> bool:
-        from google.auth.exceptions import RefreshError
-
-        if isinstance(error, RefreshError) and "invalid_grant" in str(error):
+    try:
+        yield
+    except RefreshError as error:
+        if "invalid_grant" in str(error):
             raise SourceRevoked(f"Google refused the stored grant: {error}") from None
-        return False
+        raise
 
 
 def _incoming(labels: list[str]) -> bool:
