@@ -74,6 +74,10 @@ bench: db ## Throughput of our worker vs bare Dramatiq on the same Redis (prints
 bench-extraction: install ## Quote extraction accuracy on real invoices and the labelled quotes (BENCH_LLM=1 adds the LLM)
 	$(BIN)/python -m bench.extraction
 
+.PHONY: bench-mail
+bench-mail: db ## Gmail ingestion from the local emulator: messages/s, requests per message, quota use
+	$(BIN)/python -m bench.gmail_ingest
+
 .PHONY: bench-startup
 bench-startup: db ## Worker start-to-ready time per installed service
 	$(BIN)/python -m bench.startup

@@ -86,7 +86,7 @@ def run(settings: Settings, samples: Path) -> None:
         _wait(rt.database, job_ids, timeout=180)
         quote_jobs = _quote_jobs(rt.database) if MAIL_INSTALLED else []
         if quote_jobs:
-            click.echo(f"the mailbox sync enqueued {len(quote_jobs)} quote-extraction jobs; waiting for them")
+            click.echo(f"{len(quote_jobs)} quote-extraction jobs for {DEMO_MAIL_ORG} (the sync's, earlier runs' too)")
             _wait(rt.database, quote_jobs, timeout=180)
     finally:
         for proc in workers:

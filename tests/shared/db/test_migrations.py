@@ -7,8 +7,11 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from partsiq.db import alembic_config, upgrade
+from partsiq.db import alembic_config, create_database_if_missing, upgrade
 from partsiq.db.models import Base
+from tests.conftest import SERVER_DATABASE, make_settings
+
+SCRATCH = "partsiq_test_migrations"
 
 
 def test_the_migrated_schema_matches_the_models(database):
@@ -64,7 +67,15 @@ def test_tables_and_columns_follow_prisma_naming(settings):
     assert enum == ["PENDING", "QUEUED", "ACTIVE", "RETRYING", "COMPLETED", "FAILED"]
 
 
-def test_the_history_downgrades_to_nothing_and_upgrades_again(settings):
+def test_the_history_downgrades_to_nothing_and_upgrades_again():
+    # On a scratch database: recreating the enum types under the shared test database would leave
+    # the session's long-lived connections holding the old types' ids.
+    settings = make_settings(database_url=f"postgresql+psycopg://postgres@127.0.0.1:5432/{SCRATCH}")
+    with psycopg.connect(SERVER_DATABASE.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+    create_database_if_missing(settings)
+    upgrade(settings)
+
     command.downgrade(alembic_config(settings), "base")
     with psycopg.connect(settings.psycopg_url) as conn:
         assert conn.execute("SELECT to_regclass('\"JobQueue\"')").fetchone() == (None,)
@@ -74,6 +85,8 @@ def test_the_history_downgrades_to_nothing_and_upgrades_again(settings):
 
     with psycopg.connect(settings.psycopg_url) as conn:
         assert conn.execute("SELECT to_regclass('\"JobQueue\"')").fetchone() == ('"JobQueue"',)
+    with psycopg.connect(SERVER_DATABASE.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {SCRATCH} WITH (FORCE)")
 
 
 def test_a_row_inserted_as_prisma_would_gets_defaults(settings):
