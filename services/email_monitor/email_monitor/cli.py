@@ -21,7 +21,7 @@ def command() -> None:
 
 
 def _connect(
-    organization_id: str, provider: IntegrationProvider, config: dict[str, str], secret: dict[str, Any] | None
+    organization_id: str, provider: IntegrationProvider, config: dict[str, Any], secret: dict[str, Any] | None
 ) -> None:
     config_ = settings()
     rt = runtime.start(config_)
@@ -66,6 +66,22 @@ def connect_gmail(organization_id: str, client_secret: Path, refresh_token: str,
         "expiry": None,
     }
     _connect(organization_id, IntegrationProvider.GMAIL, {"address": address or ""}, secret)
+
+
+@command.command("connect-imap")
+@click.option("--org", "organization_id", required=True)
+@click.option("--host", required=True)
+@click.option("--port", type=int, default=993, show_default=True)
+@click.option("--ssl/--no-ssl", default=True, show_default=True)
+@click.option("--folder", default="INBOX", show_default=True)
+@click.option("--username", required=True)
+@click.option("--password", envvar="IMAP_PASSWORD", required=True, help="Or the IMAP_PASSWORD variable.")
+def connect_imap(
+    organization_id: str, host: str, port: int, ssl: bool, folder: str, username: str, password: str
+) -> None:
+    """Use an IMAP folder as the organisation's mailbox (the password is stored encrypted)."""
+    config = {"host": host, "port": port, "ssl": ssl, "folder": folder}
+    _connect(organization_id, IntegrationProvider.IMAP, config, {"username": username, "password": password})
 
 
 @command.command("sync")

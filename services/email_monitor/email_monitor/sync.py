@@ -241,6 +241,7 @@ def _store_results(
                         result.raw,
                         external_id=result.ref.external_id,
                         thread_key=result.ref.thread_key,
+                        resync=result.ref.resync,
                     )
             except SQLAlchemyError as error:
                 cause = getattr(error, "orig", None) or error

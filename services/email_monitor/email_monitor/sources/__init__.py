@@ -34,7 +34,11 @@ def build_source(integration: Integration, credentials: dict[str, Any], settings
         from email_monitor.sources.gmail import GmailSource
 
         return GmailSource(credentials, settings)
-    raise PermanentError(f"mail provider {integration.provider.value} is not supported yet")
+    if integration.provider is IntegrationProvider.IMAP:
+        from email_monitor.sources.imap import ImapSource
+
+        return ImapSource(integration.config, credentials, settings)
+    raise PermanentError(f"mail provider {integration.provider.value} is not supported")
 
 
 __all__ = [

@@ -18,6 +18,8 @@ class Ref:
 
     external_id: str
     thread_key: str | None = None
+    #: The provider renumbered its messages (IMAP UIDVALIDITY): a stored Message-ID means a duplicate.
+    resync: bool = False
 
 
 @dataclass
