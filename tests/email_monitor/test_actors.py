@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+
 from sqlalchemy import func, select
 
 from partsiq import runtime
 from partsiq.db.models import EmailMessage, JobQueue, JobStatus, Organization
 from partsiq.jobs import enqueue
 from tests.email_monitor.conftest import drop
+from tests.shared.test_health import get, metrics_port
 from tests.support.jobs import wait_for_status
 
 
@@ -58,3 +61,22 @@ def test_the_fan_out_enqueues_one_sync_per_connected_mailbox_once_per_slot(datab
         rows = session.scalars(select(JobQueue).where(JobQueue.job_type == "email-sync")).all()
         assert {r.organization_id for r in rows} == {organization}
         assert len(rows) == 2
+
+
+def test_the_worker_exports_mail_metrics_that_pass_promtool(settings, database, worker_process, organization, mailbox):
+    drop(mailbox, "bench/quotes/q01-westside-text.eml", "bench/mail/sh01.eml")
+    worker = worker_process("email-monitor").wait_started()
+    producer = runtime.start(settings)
+    job_id = enqueue("email-sync", organization, {"trigger": "manual"})
+    producer.close()
+    wait_for_status(database, job_id, timeout=60)
+
+    status, body = get(metrics_port(worker), "/metrics")
+    check = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, text=True, timeout=30)
+
+    assert status == 200
+    assert 'partsiq_mail_messages_total{outcome="quote",provider="local"} 1.0' in body
+    assert 'partsiq_mail_messages_total{outcome="shipping_notice",provider="local"} 1.0' in body
+    assert 'partsiq_mail_mailboxes{status="ACTIVE"} 1.0' in body
+    assert "partsiq_mail_oldest_sync_age_seconds" in body
+    assert check.returncode == 0 and check.stdout + check.stderr == "", check.stdout + check.stderr

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from prometheus_client import Counter, Gauge
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from partsiq.metrics import REGISTRY
 
@@ -27,3 +31,43 @@ SYNC_SUCCESS = Gauge(
     ["provider"],
     registry=REGISTRY,
 )
+
+
+class MailboxCollector(Collector):
+    """At scrape time, from the Integration table: mailboxes by status and the oldest successful sync.
+
+    ``partsiq_mail_oldest_sync_age_seconds`` is what a staleness alert watches (e.g. > 900 s:
+    three ticks missed); it needs no per-organisation label.
+    """
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        """Query the database; yield nothing if it cannot be read (a scrape never fails on it)."""
+        from sqlalchemy import text
+
+        from partsiq import runtime
+
+        try:
+            database = runtime.current().database
+            with database.engine.connect() as conn:
+                rows = conn.execute(
+                    text(
+                        'SELECT status::text, count(*), max(extract(epoch FROM now() - coalesce("lastSyncedAt", '
+                        "\"createdAt\"))) FROM \"Integration\" WHERE provider IN ('GMAIL', 'IMAP', 'LOCAL_MAILBOX') "
+                        "GROUP BY status"
+                    )
+                ).all()
+        except Exception:  # noqa: BLE001 (no runtime yet, or the database is down: readiness reports that)
+            return
+        mailboxes = GaugeMetricFamily("partsiq_mail_mailboxes", "Connected mailboxes by status.", labels=["status"])
+        for status, count, _ in rows:
+            mailboxes.add_metric([status], count)
+        yield mailboxes
+        age = max((float(a) for status, _, a in rows if status == "ACTIVE" and a is not None), default=0.0)
+        yield GaugeMetricFamily(
+            "partsiq_mail_oldest_sync_age_seconds",
+            "Seconds since the least recently synced ACTIVE mailbox last synced successfully.",
+            value=age,
+        )
+
+
+REGISTRY.register(MailboxCollector())
