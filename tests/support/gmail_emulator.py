@@ -21,9 +21,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import compat32
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.support.http import serving
 
 #: Quota units per method (Google's published costs).
 COST = {"profile": 1, "list": 5, "get": 5, "history": 2}
@@ -267,13 +269,6 @@ def _handler(emulator: GmailEmulator) -> type[BaseHTTPRequestHandler]:
 def gmail_emulator(**options: Any) -> Iterator[GmailEmulator]:
     """Serve an emulator on a free loopback port for the block."""
     emulator = GmailEmulator(**options)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(emulator))
-    server.daemon_threads = True
-    emulator.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(emulator)) as port:
+        emulator.port = port
         yield emulator
-    finally:
-        server.shutdown()
-        server.server_close()

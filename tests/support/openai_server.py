@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.support.http import serving
 
 
 @dataclass
@@ -83,13 +84,6 @@ def _handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
 def openai_server(*replies: Reply) -> Iterator[OpenAIServer]:
     """Run the server on a free loopback port for the block."""
     server = OpenAIServer(list(replies))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
-    httpd.daemon_threads = True
-    server.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(server)) as port:
+        server.port = port
         yield server
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

@@ -40,6 +40,11 @@ class MailboxCollector(Collector):
     three ticks missed); it needs no per-organisation label.
     """
 
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        """The metric names, so registering does not run :meth:`collect` (a query at import time)."""
+        yield GaugeMetricFamily("partsiq_mail_mailboxes", "Connected mailboxes by status.", labels=["status"])
+        yield GaugeMetricFamily("partsiq_mail_oldest_sync_age_seconds", "Oldest successful sync age.")
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
         """Query the database; yield nothing if it cannot be read (a scrape never fails on it)."""
         from sqlalchemy import text
