@@ -34,6 +34,9 @@ SERVER_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TABLES = (
     "QuoteRequestItem",
     "QuoteRequest",
+    "PartFitment",
+    "PartRelationship",
+    "EquipmentModel",
     "Part",
     "EmailAttachment",
     "EmailMessage",

@@ -1,7 +1,7 @@
 """Every table of the shared schema (Alembic owns it; the web app introspects it with Prisma)."""
 
 from partsiq.db.models.base import Base
-from partsiq.db.models.catalog import Part
+from partsiq.db.models.catalog import EquipmentModel, Part, PartFitment, PartRelationship
 from partsiq.db.models.conversations import Conversation, ConversationMessage
 from partsiq.db.models.email import EmailAttachment, EmailMessage, EmailThread
 from partsiq.db.models.enums import (
@@ -12,6 +12,7 @@ from partsiq.db.models.enums import (
     IntegrationStatus,
     JobStatus,
     MessageRole,
+    PartRelation,
     QuoteStatus,
 )
 from partsiq.db.models.jobs import JobQueue
@@ -28,6 +29,7 @@ __all__ = [
     "EmailMessage",
     "EmailThread",
     "EmailThreadStatus",
+    "EquipmentModel",
     "Integration",
     "IntegrationProvider",
     "IntegrationStatus",
@@ -36,6 +38,9 @@ __all__ = [
     "MessageRole",
     "Organization",
     "Part",
+    "PartFitment",
+    "PartRelation",
+    "PartRelationship",
     "QuoteRequest",
     "QuoteRequestItem",
     "QuoteStatus",

@@ -1,23 +1,46 @@
-"""The parts catalog of each organisation (searched by parts-search, linked from quote lines)."""
+"""The parts catalog of each organisation: parts, their relationships and the equipment they fit.
+
+Searched by parts-search (exact and trigram matching on the normalised number, full text on
+``searchVector``), linked from quote lines. Relationships and fitment are the graph the
+relationship agent walks (PostgreSQL recursive queries by default, Neo4j in production).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Computed, Date, Enum, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partsiq.db.models.base import Base, created_at_column, id_column, updated_at_column
+from partsiq.db.models.enums import PartRelation
+
+#: The text full-text search reads: name, description, manufacturer, category (``simple``: part
+#: vocabulary is not English prose, stemming would merge what must stay apart).
+SEARCH_VECTOR = (
+    "setweight(to_tsvector('simple', coalesce(name, '')), 'A') || "
+    "setweight(to_tsvector('simple', coalesce(manufacturer, '') || ' ' || coalesce(category, '')), 'B') || "
+    "setweight(to_tsvector('simple', coalesce(description, '')), 'C')"
+)
 
 
 class Part(Base):
     """One catalog part: its number as given and normalised (:func:`partsiq.part_numbers.normalize`)."""
 
     __tablename__ = "Part"
-    __table_args__ = (UniqueConstraint("organizationId", "manufacturer", "normalizedPartNumber"),)
+    __table_args__ = (
+        UniqueConstraint("organizationId", "manufacturer", "normalizedPartNumber"),
+        Index(
+            "Part_normalizedPartNumber_trgm_idx",
+            "normalizedPartNumber",
+            postgresql_using="gin",
+            postgresql_ops={"normalizedPartNumber": "gin_trgm_ops"},
+        ),
+        Index("Part_searchVector_idx", "searchVector", postgresql_using="gin"),
+    )
 
     id: Mapped[str] = id_column()
     organization_id: Mapped[str] = mapped_column(
@@ -35,5 +58,59 @@ class Part(Base):
     stock: Mapped[int | None] = mapped_column(Integer)
     lead_time_days: Mapped[int | None] = mapped_column("leadTimeDays", Integer)
     supplier_id: Mapped[str | None] = mapped_column("supplierId", ForeignKey("Supplier.id", ondelete="SET NULL"))
+    search_vector: Mapped[Any] = mapped_column("searchVector", TSVECTOR, Computed(SEARCH_VECTOR, persisted=True))
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
+
+
+class PartRelationship(Base):
+    """``fromPart`` -[type]-> ``toPart``: a supersession (with its date), an alternate, a component (with quantity)."""
+
+    __tablename__ = "PartRelationship"
+    __table_args__ = (UniqueConstraint("fromPartId", "toPartId", "type"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(
+        "organizationId", ForeignKey("Organization.id", ondelete="CASCADE"), index=True
+    )
+    from_part_id: Mapped[str] = mapped_column("fromPartId", ForeignKey("Part.id", ondelete="CASCADE"), index=True)
+    to_part_id: Mapped[str] = mapped_column("toPartId", ForeignKey("Part.id", ondelete="CASCADE"), index=True)
+    type: Mapped[PartRelation] = mapped_column(Enum(PartRelation, name="PartRelation"))
+    #: COMPONENT_OF: how many of ``from`` the assembly holds.
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    #: SUPERSEDED_BY: since when.
+    since: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class EquipmentModel(Base):
+    """A machine model parts fit (``CAT 320D``), per organisation."""
+
+    __tablename__ = "EquipmentModel"
+    __table_args__ = (UniqueConstraint("organizationId", "make", "model"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(
+        "organizationId", ForeignKey("Organization.id", ondelete="CASCADE"), index=True
+    )
+    make: Mapped[str] = mapped_column(String)
+    model: Mapped[str] = mapped_column(String)
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class PartFitment(Base):
+    """A part fits an equipment model (optionally within a serial-number range)."""
+
+    __tablename__ = "PartFitment"
+    __table_args__ = (UniqueConstraint("partId", "equipmentModelId"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = mapped_column(
+        "organizationId", ForeignKey("Organization.id", ondelete="CASCADE"), index=True
+    )
+    part_id: Mapped[str] = mapped_column("partId", ForeignKey("Part.id", ondelete="CASCADE"), index=True)
+    equipment_model_id: Mapped[str] = mapped_column(
+        "equipmentModelId", ForeignKey("EquipmentModel.id", ondelete="CASCADE"), index=True
+    )
+    serial_from: Mapped[str | None] = mapped_column("serialFrom", String)
+    serial_to: Mapped[str | None] = mapped_column("serialTo", String)

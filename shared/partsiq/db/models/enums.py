@@ -68,3 +68,11 @@ class QuoteStatus(enum.StrEnum):
 
     PROCESSED = "PROCESSED"
     NEEDS_REVIEW = "NEEDS_REVIEW"
+
+
+class PartRelation(enum.StrEnum):
+    """How one catalog part relates to another (``from`` -> ``to``)."""
+
+    SUPERSEDED_BY = "SUPERSEDED_BY"  #: ``from`` is obsolete; order ``to`` instead
+    ALTERNATE_OF = "ALTERNATE_OF"  #: interchangeable (stored once, read both ways)
+    COMPONENT_OF = "COMPONENT_OF"  #: ``from`` is a component of the assembly ``to`` (with a quantity)
