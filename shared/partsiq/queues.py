@@ -86,6 +86,10 @@ class JobType:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     #: False for the platform's own jobs, whose organizationId is :data:`PLATFORM_ORGANIZATION`.
     organization_scoped: bool = True
+    #: Seconds the job aims to answer within; steps still running then are reported as late (degraded).
+    budget_s: float | None = None
+    #: Per-step timeouts (seconds), e.g. each search agent's.
+    step_timeouts: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,8 @@ SERVICES: dict[str, Service] = {
                     payload=SearchPayload,
                     time_limit_s=120,
                     rate_limit=RateLimit(10, 60),
+                    budget_s=5.0,
+                    step_timeouts=(("catalog", 2.0), ("semantic", 3.0), ("relationships", 2.0)),
                 ),
             ),
         ),

@@ -1,13 +1,19 @@
-"""``partsiq catalog import FILE --org ID``: load a parts catalog (CSV or JSON)."""
+"""``partsiq catalog import FILE --org ID`` loads a parts catalog; ``partsiq search QUERY --org ID`` asks it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 
 from parts_search.catalog import import_catalog
+from partsiq import runtime
+from partsiq.connectivity import check_services
 from partsiq.db import Database
+from partsiq.db.models import Conversation, ConversationMessage, JobStatus
+from partsiq.jobs import enqueue, wait_for_job
 from partsiq.settings import Settings
 
 
@@ -34,3 +40,39 @@ def import_(settings: Settings, path: Path, organization_id: str) -> None:
         f"{report.relationships} relationships and {report.fitments} fitments in the file (added or kept), "
         f"{len(report.errors)} problems"
     )
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--org", "organization_id", required=True)
+@click.option("--conversation", "conversation_id", default=None, help="Default: a new conversation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for the answer.")
+@click.pass_obj
+def search_command(
+    settings: Settings, query: str, organization_id: str, conversation_id: str | None, as_json: bool, timeout: float
+) -> None:
+    """Ask the parts-search workers QUERY for an organisation, wait and print the answer."""
+    check_services(settings)
+    rt = runtime.start(settings)
+    try:
+        if conversation_id is None:
+            with rt.database.session() as session:
+                conversation = Conversation(organization_id=organization_id, title=f"partsiq search: {query}"[:200])
+                session.add(conversation)
+                session.flush()
+                conversation_id = conversation.id
+        job_id = enqueue("search", organization_id, {"conversationId": conversation_id, "query": query})
+        row = wait_for_job(rt.database, job_id, timeout)
+    finally:
+        rt.close()
+    if row is None:
+        raise click.ClickException(f"no answer after {timeout:g} s (job {job_id}; are parts-search workers running?)")
+    if row.status is not JobStatus.COMPLETED:
+        raise click.ClickException(f"search failed: {row.error}")
+    if as_json:
+        click.echo(json.dumps(row.result, indent=2))
+        return
+    with rt.database.session() as session:
+        message = session.scalar(select(ConversationMessage.content).where(ConversationMessage.job_id == job_id))
+    click.echo(message)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from typing import Any
 
 import click
@@ -13,9 +12,9 @@ from sqlalchemy import select
 from partsiq import runtime
 from partsiq.broker_state import drop_dead_letters, message_location
 from partsiq.connectivity import check_services
-from partsiq.db.models import FINAL_STATUSES, JobQueue, JobStatus
+from partsiq.db.models import JobQueue, JobStatus
 from partsiq.jobs import enqueue as enqueue_job
-from partsiq.jobs import publish
+from partsiq.jobs import publish, wait_for_job
 from partsiq.queues import job_type
 from partsiq.settings import Settings
 
@@ -120,16 +119,9 @@ def enqueue(
     click.echo(job_id)
     if not wait:
         return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with rt.database.session() as session:
-            row = session.scalar(select(JobQueue).where(JobQueue.job_id == job_id))
-            if row is not None and row.status in FINAL_STATUSES:
-                click.echo(
-                    json.dumps(
-                        row.result if row.status is JobStatus.COMPLETED else {"error": row.error}, indent=2, default=str
-                    )
-                )
-                sys.exit(0 if row.status is JobStatus.COMPLETED else RET_JOB_FAILED)
-        time.sleep(0.5)
-    raise click.ClickException(f"job {job_id} not finished after {timeout:g} s")
+    row = wait_for_job(rt.database, job_id, timeout, interval=0.5)
+    if row is None:
+        raise click.ClickException(f"job {job_id} not finished after {timeout:g} s")
+    outcome = row.result if row.status is JobStatus.COMPLETED else {"error": row.error}
+    click.echo(json.dumps(outcome, indent=2, default=str))
+    sys.exit(0 if row.status is JobStatus.COMPLETED else RET_JOB_FAILED)

@@ -27,6 +27,9 @@ RELATIONSHIPS = cast(Table, PartRelationship.__table__)
 MODELS = cast(Table, EquipmentModel.__table__)
 FITMENTS = cast(Table, PartFitment.__table__)
 
+#: Rows per INSERT statement.
+BATCH = 1000
+
 #: Columns a re-import may change.
 PART_COLUMNS = (
     "partNumber",
@@ -76,14 +79,13 @@ def import_catalog(database: Database, organization_id: str, path: Path) -> Impo
             raise UnknownOrganization(f"organization {organization_id!r} does not exist")
         _upsert_parts(session, organization_id, [row for _, row in good], report)
         ids = _part_ids(session, organization_id)
-        for line, row in good:
-            _relate(session, organization_id, ids, line, row, report)
+        _relate_all(session, organization_id, ids, good, report)
     report.errors.sort()
     return report
 
 
 def _upsert_parts(session: Session, organization_id: str, rows: list[CatalogRow], report: ImportReport) -> None:
-    for start in range(0, len(rows), 1000):
+    for start in range(0, len(rows), BATCH):
         values = [
             {
                 "id": new_id(),
@@ -100,7 +102,7 @@ def _upsert_parts(session: Session, organization_id: str, rows: list[CatalogRow]
                 "stock": r.stock,
                 "leadTimeDays": r.lead_time_days,
             }
-            for r in rows[start : start + 1000]
+            for r in rows[start : start + BATCH]
         ]
         table = PARTS
         statement = insert(table).values(values)
@@ -145,53 +147,69 @@ def _resolve(ids: dict[str, list[tuple[str, str]]], reference: str, own_manufact
     return candidates[0][1]
 
 
-def _relate(
+def _relate_all(
     session: Session,
     organization_id: str,
     ids: dict[str, list[tuple[str, str]]],
-    line: int,
-    row: CatalogRow,
+    rows: list[tuple[int, CatalogRow]],
     report: ImportReport,
 ) -> None:
-    own = _resolve(ids, f"{row.manufacturer}:{row.part_number}", row.manufacturer)
-    links: list[tuple[str, str, PartRelation, dict[str, Any]]] = []
-    if row.superseded_by:
-        links.append(("superseded_by", row.superseded_by, PartRelation.SUPERSEDED_BY, {"since": row.superseded_since}))
-    links += [("alternates", alt, PartRelation.ALTERNATE_OF, {}) for alt in row.alternates]
-    if row.component_of:
-        links.append(("component_of", row.component_of, PartRelation.COMPONENT_OF, {"quantity": row.component_qty}))
-    for column, reference, relation, extra in links:
-        try:
-            other = _resolve(ids, reference, row.manufacturer)
-        except ValueError as error:
-            report.errors.append((line, f"{column}: {error}"))
-            continue
-        if other == own:
-            report.errors.append((line, f"{column}: a part cannot relate to itself"))
-            continue
-        statement = insert(RELATIONSHIPS).values(
-            id=new_id(), organizationId=organization_id, fromPartId=own, toPartId=other, type=relation.value,
-            **extra,
-        )  # fmt: skip
+    """Resolve every row's references, then write relationships, models and fitments in batches."""
+    links: dict[tuple[str, str, str], dict[str, Any]] = {}
+    fits: set[tuple[str, str, str]] = set()
+    for line, row in rows:
+        own = _resolve(ids, f"{row.manufacturer}:{row.part_number}", row.manufacturer)
+        wanted: list[tuple[str, str, PartRelation, dict[str, Any]]] = []
+        if row.superseded_by:
+            wanted.append(
+                ("superseded_by", row.superseded_by, PartRelation.SUPERSEDED_BY, {"since": row.superseded_since})
+            )
+        wanted += [("alternates", alt, PartRelation.ALTERNATE_OF, {}) for alt in row.alternates]
+        if row.component_of:
+            wanted.append(
+                ("component_of", row.component_of, PartRelation.COMPONENT_OF, {"quantity": row.component_qty})
+            )
+        for column, reference, relation, extra in wanted:
+            try:
+                other = _resolve(ids, reference, row.manufacturer)
+            except ValueError as error:
+                report.errors.append((line, f"{column}: {error}"))
+                continue
+            if other == own:
+                report.errors.append((line, f"{column}: a part cannot relate to itself"))
+                continue
+            links[(own, other, relation.value)] = {"since": None, "quantity": None, **extra}
+        fits.update((own, *fit.split(None, 1)) for fit in row.fits)  # type: ignore[misc]
+    report.relationships = len(links)
+    report.fitments = len(fits)
+    values = [
+        {"id": new_id(), "organizationId": organization_id, "fromPartId": a, "toPartId": b, "type": t, **extra}
+        for (a, b, t), extra in links.items()
+    ]
+    for start in range(0, len(values), BATCH):
+        statement = insert(RELATIONSHIPS).values(values[start : start + BATCH])
         session.execute(
             statement.on_conflict_do_update(
-                index_elements=["fromPartId", "toPartId", "type"], set_={k: statement.excluded[k] for k in extra}
+                index_elements=["fromPartId", "toPartId", "type"],
+                set_={"since": statement.excluded.since, "quantity": statement.excluded.quantity},
             )
-            if extra
-            else statement.on_conflict_do_nothing()
         )
-        report.relationships += 1
-    for fit in row.fits:
-        make, model = fit.split(None, 1)
-        statement = insert(MODELS).values(id=new_id(), organizationId=organization_id, make=make, model=model)
-        model_id = session.execute(
+    models = sorted({(make, model) for _, make, model in fits})
+    model_ids: dict[tuple[str, str], str] = {}
+    for start in range(0, len(models), BATCH):
+        chunk = models[start : start + BATCH]
+        statement = insert(MODELS).values(
+            [{"id": new_id(), "organizationId": organization_id, "make": m, "model": n} for m, n in chunk]
+        )
+        returned = session.execute(
             statement.on_conflict_do_update(
                 index_elements=["organizationId", "make", "model"], set_={"make": statement.excluded.make}
-            ).returning(MODELS.c.id)
-        ).scalar_one()
-        session.execute(
-            insert(FITMENTS)
-            .values(id=new_id(), organizationId=organization_id, partId=own, equipmentModelId=model_id)
-            .on_conflict_do_nothing()
+            ).returning(MODELS.c.make, MODELS.c.model, MODELS.c.id)
         )
-        report.fitments += 1
+        model_ids.update({(make, model): model_id for make, model, model_id in returned})
+    fitments = [
+        {"id": new_id(), "organizationId": organization_id, "partId": part, "equipmentModelId": model_ids[(m, n)]}
+        for part, m, n in sorted(fits)
+    ]
+    for start in range(0, len(fitments), BATCH):
+        session.execute(insert(FITMENTS).values(fitments[start : start + BATCH]).on_conflict_do_nothing())

@@ -1,0 +1,40 @@
+"""parts-search fixtures: the sample catalog imported for an organisation (and a second organisation's)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from parts_search.catalog import import_catalog
+from partsiq.db.models import Organization
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "catalog" / "parts.csv"
+ROWS = list(csv.DictReader(SAMPLE.open()))
+
+
+@pytest.fixture
+def catalog(database, organization) -> str:
+    """The sample catalog imported for ``organization``; returns the organisation id."""
+    import_catalog(database, organization, SAMPLE)
+    return organization
+
+
+@pytest.fixture
+def other_org(database) -> str:
+    """A second organisation with one part of its own."""
+    with database.session() as session:
+        session.add(Organization(id="org_other", name="Other"))
+    return "org_other"
+
+
+def superseded_row() -> dict[str, str]:
+    """A sample part whose replacement was itself replaced (a chain of two)."""
+    by_key = {f"{r['manufacturer']}:{r['part_number']}": r for r in ROWS}
+    return next(r for r in ROWS if r["superseded_by"] and by_key[r["superseded_by"]]["superseded_by"])
+
+
+def row_with(**conditions: str) -> dict[str, str]:
+    """The first sample row whose columns equal ``conditions``."""
+    return next(r for r in ROWS if all(r[k] == v for k, v in conditions.items()))
