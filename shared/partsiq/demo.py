@@ -27,6 +27,8 @@ from partsiq import runtime
 from partsiq.db import Database
 from partsiq.db.models import (
     FINAL_STATUSES,
+    Conversation,
+    ConversationMessage,
     EmailMessage,
     IntegrationProvider,
     JobQueue,
@@ -51,6 +53,9 @@ DEMO_RATE_LIMITS = {"canary": "4/2s"}
 MAIL_INSTALLED = all(importlib.util.find_spec(s) is not None for s in ("email_monitor", "quote_extraction"))
 #: The organisation whose mailbox receives the sample supplier mail.
 DEMO_MAIL_ORG = "org_demo_acme"
+
+#: The parts-search service is installed.
+SEARCH_INSTALLED = importlib.util.find_spec("parts_search") is not None
 
 #: Where the demo's workers write their logs.
 WORKER_LOG = Path("demo-workers.log")
@@ -77,13 +82,18 @@ def run(settings: Settings, samples: Path) -> None:
     if MAIL_INSTALLED:
         click.echo("== and an email-monitor and a quote-extraction worker ==")
         commands += [["worker", "email-monitor"], ["worker", "quote-extraction"]]
+    if SEARCH_INSTALLED:
+        _import_catalog(rt.database, samples / "catalog" / "parts.csv")
+        click.echo("== and a parts-search worker ==")
+        commands.append(["worker", "parts-search"])
     workers = _start_processes(commands)
     try:
         job_ids = _enqueue_jobs(run_id)
         job_ids.append(_insert_as_the_web_app(rt.database, run_id))
         if MAIL_INSTALLED:
             job_ids.append(_sync_sample_mailbox(rt.database, samples / "mail"))
-        _wait(rt.database, job_ids, timeout=180)
+        searches = _ask(rt.database, samples / "catalog" / "parts.csv") if SEARCH_INSTALLED else []
+        _wait(rt.database, job_ids + searches, timeout=180)
         quote_jobs = _quote_jobs(rt.database) if MAIL_INSTALLED else []
         if quote_jobs:
             click.echo(f"{len(quote_jobs)} quote-extraction jobs for {DEMO_MAIL_ORG} (the sync's, earlier runs' too)")
@@ -97,6 +107,8 @@ def run(settings: Settings, samples: Path) -> None:
     if MAIL_INSTALLED:
         _report_mail(rt.database)
         _report_quotes(rt.database)
+    if searches:
+        _report_searches(rt.database, searches)
 
 
 def _seed(database: Database, samples: Path) -> None:
@@ -165,6 +177,43 @@ def _quote_jobs(database: Database) -> list[str]:
                 )
             )
         )
+
+
+def _import_catalog(database: Database, path: Path) -> None:
+    from parts_search.catalog import import_catalog
+
+    report = import_catalog(database, DEMO_MAIL_ORG, path)
+    click.echo(
+        f"catalog for {DEMO_MAIL_ORG}: {report.rows} rows, {report.created} parts created, "
+        f"{report.unchanged} unchanged, {len(report.errors)} rows refused"
+    )
+    for line, reason in report.errors:
+        click.echo(f"  {path.name}:{line}: {reason}")
+
+
+def _ask(database: Database, catalog: Path) -> list[str]:
+    """Two questions in a demo conversation: an obsolete part number, and a description."""
+    import csv
+
+    rows = list(csv.DictReader(catalog.open()))
+    by_key = {f"{r['manufacturer']}:{r['part_number']}": r for r in rows}
+    obsolete = next(r for r in rows if r["superseded_by"] and by_key[r["superseded_by"]]["superseded_by"])
+    with database.session() as session:
+        conversation = Conversation(organization_id=DEMO_MAIL_ORG, title="demo: parts questions")
+        session.add(conversation)
+        session.flush()
+        conversation_id = conversation.id
+    queries = [obsolete["part_number"].lower().replace("-", " "), "hydraulic pump for CAT 320D"]
+    click.echo(f"asked parts-search: {', '.join(repr(q) for q in queries)}")
+    return [enqueue("search", DEMO_MAIL_ORG, {"conversationId": conversation_id, "query": q}) for q in queries]
+
+
+def _report_searches(database: Database, job_ids: list[str]) -> None:
+    click.echo("\n== ConversationMessage: the parts-search answers, read back from PostgreSQL ==")
+    with database.session() as session:
+        for job_id in job_ids:
+            content = session.scalar(select(ConversationMessage.content).where(ConversationMessage.job_id == job_id))
+            click.echo(f"{content or '(no answer: see the job)'}\n")
 
 
 def _report_mail(database: Database) -> None:
