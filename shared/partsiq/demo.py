@@ -195,7 +195,8 @@ def _ask(database: Database, catalog: Path) -> list[str]:
     """Two questions in a demo conversation: an obsolete part number, and a description."""
     import csv
 
-    rows = list(csv.DictReader(catalog.open()))
+    with catalog.open() as f:
+        rows = list(csv.DictReader(f))
     by_key = {f"{r['manufacturer']}:{r['part_number']}": r for r in rows}
     obsolete = next(r for r in rows if r["superseded_by"] and by_key[r["superseded_by"]]["superseded_by"])
     with database.session() as session:

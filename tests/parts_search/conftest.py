@@ -11,7 +11,8 @@ from parts_search.catalog import import_catalog
 from partsiq.db.models import Organization
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "catalog" / "parts.csv"
-ROWS = list(csv.DictReader(SAMPLE.open()))
+with SAMPLE.open() as _sample:
+    ROWS = list(csv.DictReader(_sample))
 
 
 @pytest.fixture
