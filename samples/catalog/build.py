@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).parent
-RNG = random.Random(20261204)
+SEED = 20261204
 
 EQUIPMENT = {
     "CAT": ["320D", "320 GC", "336", "D6T", "D8T", "950M", "966M", "140M", "420F", "745"],
@@ -78,9 +78,13 @@ def oem_number(make: str, r: random.Random) -> str:
     return str(r.randint(6600000, 7399999))  # Bobcat
 
 
-def main() -> None:
-    """Generate the catalog rows and write them."""
-    r = RNG
+def generate(base_parts: int = 2400) -> list[dict[str, str]]:
+    """The catalog rows: ``base_parts`` OEM parts plus their alternates, replacements and components.
+
+    The same seed draws the same sequence, so a larger catalog starts with the smaller one's parts
+    (the search benchmark's 100k catalog contains the sample's).
+    """
+    r = random.Random(SEED)
     rows: list[dict[str, str]] = []
     used: set[tuple[str, str]] = set()
 
@@ -114,7 +118,7 @@ def main() -> None:
             if (make, number) not in used:
                 return number
 
-    for _ in range(2400):
+    for _ in range(base_parts):
         make = r.choice(OEM)
         category, names, price_range = r.choice(CATEGORIES)
         name = r.choice(names)
@@ -152,12 +156,23 @@ def main() -> None:
                 part["component_of"] = f"{make}:{row['part_number']}"
                 part["component_qty"] = str(r.choice([1, 1, 2, 4, 8]))
                 part["description"] = f"{component}, component of {make} {row['part_number']} {name.lower()}."
-    rows.append({**rows[0], "part_number": "BAD-0001", "name": "", "alternates": "", "superseded_by": ""})
-    rows.append({**rows[1], "part_number": "BAD-0002", "currency": "", "alternates": "", "superseded_by": ""})
-    with (HERE / "parts.csv").open("w", newline="") as f:
+    return rows
+
+
+def write(rows: list[dict[str, str]], path: Path) -> None:
+    """Write ``rows`` as the catalog CSV."""
+    with path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def main() -> None:
+    """The sample catalog, with its two deliberately bad rows."""
+    rows = generate()
+    rows.append({**rows[0], "part_number": "BAD-0001", "name": "", "alternates": "", "superseded_by": ""})
+    rows.append({**rows[1], "part_number": "BAD-0002", "currency": "", "alternates": "", "superseded_by": ""})
+    write(rows, HERE / "parts.csv")
     print(f"wrote {len(rows)} rows to {HERE / 'parts.csv'}")
 
 
