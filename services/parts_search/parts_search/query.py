@@ -70,18 +70,22 @@ def parse(text: str) -> ParsedQuery:
             candidates.append(normalize(token))
         else:
             plain.append(token)
-    # "1R 0750": adjacent short pieces typed with a space
-    digits = [normalize(t) for t in tokens if any(c.isdigit() for c in t)]
-    for a, b in zip(digits, digits[1:], strict=False):
-        if len(a) + len(b) >= 5:
-            candidates.append(a + b)
+    # "1R 0750", "RE 504836", "600 211 1340": a number typed in two to four pieces
+    pieces = [normalize(t) for t in tokens]
+    for size in (2, 3, 4):
+        for start in range(len(pieces) - size + 1):
+            run = pieces[start : start + size]
+            joined = "".join(run)
+            if len(joined) >= 5 and any(c.isdigit() for c in joined) and run[0].lower() not in MANUFACTURERS:
+                candidates.append(joined)
     # "CAT1R0750": a vendor prefix glued to the number
     for candidate in list(candidates):
         for word, maker in MANUFACTURERS.items():
             if candidate.startswith(word.upper()) and len(candidate) - len(word) >= 4:
                 candidates.append(candidate[len(word) :])
                 query.manufacturer = query.manufacturer or maker
-    query.part_numbers = list(dict.fromkeys(candidates))
+    # Longest first: the whole number typed in pieces is likelier than any of its pieces.
+    query.part_numbers = sorted(dict.fromkeys(candidates), key=len, reverse=True)
     query.words = [w for t in tokens if (w := re.sub(r"[^a-z0-9]", "", t.lower())) and w not in STOP_WORDS]
     query.descriptive = [w.lower() for w in plain if len(w) > 1 and w.lower() not in STOP_WORDS]
     return query

@@ -44,10 +44,14 @@ _REPLACEMENTS = text(
 )
 _ALTERNATES = text(
     """
-    SELECT p."partNumber", CASE WHEN r."fromPartId" = p.id THEN r."toPartId" ELSE r."fromPartId" END
-    FROM "Part" p
-    JOIN "PartRelationship" r ON (r."fromPartId" = p.id OR r."toPartId" = p.id) AND r.type = 'ALTERNATE_OF'
-    WHERE p."organizationId" = :org AND r."organizationId" = :org AND p."normalizedPartNumber" = ANY(:numbers)
+    WITH found AS (
+        SELECT id, "partNumber" FROM "Part" WHERE "organizationId" = :org AND "normalizedPartNumber" = ANY(:numbers)
+    )
+    SELECT found."partNumber", r."toPartId" FROM found
+    JOIN "PartRelationship" r ON r."fromPartId" = found.id AND r.type = 'ALTERNATE_OF'
+    UNION
+    SELECT found."partNumber", r."fromPartId" FROM found
+    JOIN "PartRelationship" r ON r."toPartId" = found.id AND r.type = 'ALTERNATE_OF'
     LIMIT :limit
     """
 )
