@@ -12,6 +12,7 @@ import dramatiq
 from periodiq import cron
 from sqlalchemy import select
 
+from email_monitor.sources import MAILBOX_PROVIDERS
 from partsiq import runtime
 from partsiq.db.models import Integration, IntegrationStatus
 from partsiq.jobs import enqueue
@@ -23,8 +24,6 @@ SCHEDULE = "*/5 * * * *"
 
 def organizations_with_a_mailbox() -> list[str]:
     """Organisations whose mailbox is connected and active."""
-    from email_monitor.sources import MAILBOX_PROVIDERS
-
     with runtime.current().database.session() as session:
         return sorted(
             set(

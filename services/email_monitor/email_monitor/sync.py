@@ -31,7 +31,14 @@ from email_monitor.settings import EmailMonitorSettings
 from email_monitor.sources import MAILBOX_PROVIDERS, Fetched, MailSource, Rejected, SourceRevoked, build_source
 from partsiq.credentials import Keyring
 from partsiq.db import Database
-from partsiq.db.models import EmailClassification, EmailMessage, Integration, IntegrationStatus, JobQueue
+from partsiq.db.models import (
+    EmailClassification,
+    EmailMessage,
+    Integration,
+    IntegrationProvider,
+    IntegrationStatus,
+    JobQueue,
+)
 from partsiq.errors import PermanentError
 from partsiq.jobs import enqueue
 
@@ -172,7 +179,7 @@ def _mailbox(session: Session, organization_id: str) -> Integration:
 
 def _credentials(integration: Integration, settings: EmailMonitorSettings) -> dict[str, Any]:
     if not integration.credentials:
-        if integration.provider.value == "LOCAL_MAILBOX":
+        if integration.provider is IntegrationProvider.LOCAL_MAILBOX:
             return {}
         raise MailboxUnavailable(f"the {integration.provider.value} mailbox has no stored credentials")
     keyring = Keyring.parse(settings.credentials_encryption_key.get_secret_value())

@@ -56,13 +56,10 @@ class SourceDocument:
 def pdf_text(content: bytes, *, max_pages: int = MAX_PDF_PAGES) -> str:
     """Text of a PDF's pages, layout kept line by line (pdfplumber keeps table rows together)."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         with pdfplumber.open(io.BytesIO(content)) as pdf:
             pages = [page.extract_text() or "" for page in pdf.pages[:max_pages]]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError, AssertionError) as error:
-        raise PdfUnreadable(f"cannot open PDF ({type(error).__name__}: {error})") from None
     except Exception as error:  # noqa: BLE001 (pdfminer raises many kinds of errors on broken files)
         raise PdfUnreadable(f"cannot read PDF ({type(error).__name__}: {error})") from None
     text = "\n".join(pages).strip()

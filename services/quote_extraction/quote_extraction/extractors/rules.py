@@ -363,12 +363,8 @@ def _part_number(line: str, quantity: Number) -> tuple[str | None, int]:
             and (len(match.group(1)) >= 4 or any(c.isalpha() for c in match.group(1)))
         ):
             code = match.group(1)
-    if (
-        code is None
-        or start + len(first) > quantity.start
-        and quantity.start >= start
-        and first.strip("[]*") == quantity.text
-    ):
+    first_is_the_quantity = start <= quantity.start < start + len(first) and first.strip("[]*") == quantity.text
+    if code is None or first_is_the_quantity:
         return None, start
     return code, start + len(first)
 
