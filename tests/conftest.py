@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import dramatiq
@@ -27,8 +28,9 @@ from partsiq.settings import Settings
 from tests.support.processes import WorkerProcess
 from tests.support.workers import running_worker
 
-TEST_DATABASE = "partsiq_test"
-TEST_NAMESPACE = "partsiq-test"
+#: Overridable so that two checkouts on one machine can run their suites side by side.
+TEST_DATABASE = os.environ.get("PARTSIQ_TEST_DATABASE", "partsiq_test")
+TEST_NAMESPACE = os.environ.get("PARTSIQ_TEST_NAMESPACE", "partsiq-test")
 #: The server's maintenance database: it exists on a fresh server, and the test database is made from it.
 SERVER_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TABLES = (

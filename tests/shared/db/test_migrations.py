@@ -9,9 +9,9 @@ from alembic.migration import MigrationContext
 
 from partsiq.db import alembic_config, create_database_if_missing, upgrade
 from partsiq.db.models import Base
-from tests.conftest import SERVER_DATABASE, make_settings
+from tests.conftest import SERVER_DATABASE, TEST_DATABASE, make_settings
 
-SCRATCH = "partsiq_test_migrations"
+SCRATCH = f"{TEST_DATABASE}_migrations"
 
 
 def test_the_migrated_schema_matches_the_models(database):
