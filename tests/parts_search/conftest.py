@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from parts_search.backends import Backends
 from parts_search.catalog import import_catalog
+from parts_search.graph.postgres import PostgresGraph
+from parts_search.vectors import LocalEmbedder
+from parts_search.vectors.local import LocalVectorIndex
 from partsiq.db.models import Organization
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "catalog" / "parts.csv"
@@ -15,10 +19,20 @@ with SAMPLE.open() as _sample:
     ROWS = list(csv.DictReader(_sample))
 
 
+#: One embedder for the whole run: the model loads once and the sample's texts are embedded once.
+EMBEDDER = LocalEmbedder()
+
+
 @pytest.fixture
-def catalog(database, organization) -> str:
-    """The sample catalog imported for ``organization``; returns the organisation id."""
-    import_catalog(database, organization, SAMPLE)
+def backends(database) -> Backends:
+    """The embedded defaults: the real local model, vectors in PostgreSQL, the graph in PostgreSQL."""
+    return Backends(database, EMBEDDER, LocalVectorIndex(database, EMBEDDER.name), PostgresGraph(database))
+
+
+@pytest.fixture
+def catalog(database, organization, backends) -> str:
+    """The sample catalog imported (and embedded) for ``organization``; returns the organisation id."""
+    import_catalog(database, organization, SAMPLE, backends)
     return organization
 
 

@@ -41,7 +41,7 @@ def test_a_search_job_stores_its_answer_as_an_assistant_message_and_returns_it(
     assert again == job_id
     assert row.status is JobStatus.COMPLETED, row.error
     assert row.result["parts"][0]["partNumber"] == PUMP["part_number"] and row.progress == 100
-    assert set(row.result["sources"]) == {"catalog", "relationships"} and row.result["degraded"] is False
+    assert set(row.result["sources"]) == {"catalog", "semantic", "relationships"} and row.result["degraded"] is False
     with database.session() as session:
         messages = session.scalars(
             select(ConversationMessage).where(ConversationMessage.conversation_id == conversation_id)

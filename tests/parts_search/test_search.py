@@ -8,19 +8,20 @@ import pytest
 from sqlalchemy import select
 
 from parts_search.agents import Hit
-from parts_search.agents.catalog import CatalogAgent
-from parts_search.agents.relationships import RelationshipAgent
 from parts_search.orchestrator import search
 from parts_search.query import ParsedQuery
 from partsiq.db.models import Part
 from tests.parts_search.conftest import ROWS, superseded_row
 
-TIMEOUTS = {"catalog": 2.0, "relationships": 2.0, "slow": 0.5}
+TIMEOUTS = {"catalog": 2.0, "semantic": 2.0, "relationships": 2.0, "slow": 0.5}
 
 
-def ask(database, org: str, text: str, *extra):
-    agents = [CatalogAgent(database), RelationshipAgent(database), *extra]
-    return search(database, org, text, agents, timeouts=TIMEOUTS, budget_s=3.0)
+@pytest.fixture
+def ask(database, backends):
+    def ask(org: str, text: str, *extra):
+        return search(database, org, text, [*backends.agents(), *extra], timeouts=TIMEOUTS, budget_s=3.0)
+
+    return ask
 
 
 def first(answer) -> str:
@@ -42,27 +43,27 @@ FILTER = next(
         pytest.param(f"CAT{FILTER['part_number'].replace('-', '')}", id="vendor prefix glued on"),
     ],
 )
-def test_a_part_number_typed_any_way_finds_the_part_first(database, catalog, typed):
-    answer = ask(database, catalog, typed)
+def test_a_part_number_typed_any_way_finds_the_part_first(catalog, typed, ask):
+    answer = ask(catalog, typed)
 
     assert first(answer) == f"CAT:{FILTER['part_number']}"
     assert answer.parts[0]["matches"][0]["reason"] == "exact part number"
 
 
-def test_a_part_number_with_one_typo_finds_the_part_among_the_first_three(database, catalog):
+def test_a_part_number_with_one_typo_finds_the_part_among_the_first_three(database, catalog, ask):
     number = FILTER["part_number"]
     typo = number[:-1] + ("1" if number[-1] != "1" else "2")
 
-    answer = ask(database, catalog, typo)
+    answer = ask(catalog, typo)
 
     assert f"CAT:{number}" in [f"{p['manufacturer']}:{p['partNumber']}" for p in answer.parts[:3]]
 
 
-def test_an_obsolete_number_returns_itself_then_its_current_replacement_with_the_chain(database, catalog):
+def test_an_obsolete_number_returns_itself_then_its_current_replacement_with_the_chain(database, catalog, ask):
     old = superseded_row()
     middle = next(r for r in ROWS if f"{r['manufacturer']}:{r['part_number']}" == old["superseded_by"])
 
-    answer = ask(database, catalog, old["part_number"])
+    answer = ask(catalog, old["part_number"])
 
     assert first(answer) == f"{old['manufacturer']}:{old['part_number']}"
     assert f"{answer.parts[1]['manufacturer']}:{answer.parts[1]['partNumber']}" == middle["superseded_by"]
@@ -71,8 +72,8 @@ def test_an_obsolete_number_returns_itself_then_its_current_replacement_with_the
     assert "superseded by" in answer.text()
 
 
-def test_a_description_with_a_machine_finds_parts_of_that_kind_that_fit_it(database, catalog):
-    answer = ask(database, catalog, "hydraulic pump for CAT 320D")
+def test_a_description_with_a_machine_finds_parts_of_that_kind_that_fit_it(database, catalog, ask):
+    answer = ask(catalog, "hydraulic pump for CAT 320D")
 
     top = answer.parts[:3]
     assert all("pump" in p["name"].lower() for p in top)
@@ -80,15 +81,15 @@ def test_a_description_with_a_machine_finds_parts_of_that_kind_that_fit_it(datab
     assert not answer.degraded
 
 
-def test_an_organization_never_sees_another_organizations_parts(database, catalog, other_org):
+def test_an_organization_never_sees_another_organizations_parts(database, catalog, other_org, ask):
     with database.session() as session:
         session.add(
             Part(organization_id=other_org, part_number="ZZ-9999", normalized_part_number="ZZ9999", name="Secret pump")
         )
 
-    mine = ask(database, catalog, "ZZ-9999")
-    theirs = ask(database, other_org, FILTER["part_number"])
-    theirs_text = ask(database, other_org, "hydraulic pump")
+    mine = ask(catalog, "ZZ-9999")
+    theirs = ask(other_org, FILTER["part_number"])
+    theirs_text = ask(other_org, "hydraulic pump")
 
     assert all(p["partNumber"] != "ZZ-9999" for p in mine.parts)
     assert [p["partNumber"] for p in theirs_text.parts] == ["ZZ-9999"]
@@ -96,7 +97,7 @@ def test_an_organization_never_sees_another_organizations_parts(database, catalo
 
 
 class Failing:
-    name = "semantic"
+    name = "pinecone"
 
     def search(self, query: ParsedQuery, organization_id: str, limit: int) -> list[Hit]:
         raise ConnectionError("vector index unreachable")
@@ -110,22 +111,22 @@ class Hanging:
         return []
 
 
-def test_an_agent_that_fails_or_hangs_gives_a_degraded_answer_within_the_budget(database, catalog):
+def test_an_agent_that_fails_or_hangs_gives_a_degraded_answer_within_the_budget(database, catalog, ask):
     started = time.monotonic()
-    answer = ask(database, catalog, FILTER["part_number"], Failing(), Hanging())
+    answer = ask(catalog, FILTER["part_number"], Failing(), Hanging())
     elapsed = time.monotonic() - started
 
     assert first(answer) == f"CAT:{FILTER['part_number']}"
     assert answer.degraded
-    assert answer.sources["semantic"].status == "failed" and "unreachable" in answer.sources["semantic"].error
+    assert answer.sources["pinecone"].status == "failed" and "unreachable" in answer.sources["pinecone"].error
     assert answer.sources["slow"].status == "timed out"
     assert answer.sources["catalog"].status == "ok"
     assert elapsed < 3.0, "the answer does not wait for the hanging agent"
-    assert "did not answer: semantic (failed), slow (timed out)" in answer.text()
+    assert "did not answer: pinecone (failed), slow (timed out)" in answer.text()
 
 
-def test_a_query_matching_nothing_answers_that_nothing_was_found(database, catalog):
-    answer = ask(database, catalog, "xylophone")
+def test_a_query_matching_nothing_answers_that_nothing_was_found(database, catalog, ask):
+    answer = ask(catalog, "xylophone")
 
     assert answer.parts == [] and "No parts found" in answer.text()
     with database.session() as session:

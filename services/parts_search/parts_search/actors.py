@@ -2,21 +2,49 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
+import dramatiq
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from parts_search.agents import Agent
-from parts_search.agents.catalog import CatalogAgent
-from parts_search.agents.relationships import RelationshipAgent
+from parts_search.backends import Backends, build
 from parts_search.orchestrator import search
+from parts_search.settings import settings
 from partsiq import runtime
 from partsiq.db.models import Conversation, ConversationMessage, MessageRole
 from partsiq.errors import PayloadInvalid
 from partsiq.ids import new_id
 from partsiq.jobs import JobContext, job
 from partsiq.payloads import SearchPayload
+
+log = logging.getLogger("parts_search")
+_backends: Backends | None = None
+_backends_lock = threading.Lock()
+
+
+def backends() -> Backends:
+    """The process's agents and stores (the embedding model and vector matrices load once)."""
+    global _backends
+    with _backends_lock:
+        if _backends is None:
+            _backends = build(settings(), runtime.current().database)
+        return _backends
+
+
+class WarmUp(dramatiq.Middleware):
+    """Load the embedding model when the worker boots, before it takes jobs, not in a search's budget."""
+
+    def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        try:
+            backends().warm_up()
+        except Exception as error:  # noqa: BLE001 (searches still run, the semantic source is reported down)
+            log.warning("semantic search unavailable in this worker: %s", error)
+
+
+dramatiq.get_broker().add_middleware(WarmUp())
 
 
 @job("search")
@@ -35,12 +63,11 @@ def parts_search(context: JobContext, payload: SearchPayload) -> dict[str, Any]:
         )
     context.progress(10, "searching")
     jt = context.job_type
-    agents: list[Agent] = [CatalogAgent(database), RelationshipAgent(database)]
     answer = search(
         database,
         payload.organizationId,
         payload.query,
-        agents,
+        backends().agents(),
         timeouts=dict(jt.step_timeouts),
         budget_s=jt.budget_s or 5.0,
         progress=context.progress,

@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from parts_search.backends import build
 from parts_search.catalog import import_catalog
+from parts_search.settings import PartsSearchSettings
 from partsiq import runtime
 from partsiq.connectivity import check_services
 from partsiq.db import Database
@@ -27,19 +29,49 @@ def command() -> None:
 @click.option("--org", "organization_id", required=True, help="The organisation whose catalog this is.")
 @click.pass_obj
 def import_(settings: Settings, path: Path, organization_id: str) -> None:
-    """Validate each row (bad ones are reported by line and skipped) and upsert the good ones."""
+    """Validate each row (bad ones are reported by line and skipped), upsert the good ones, index them."""
     database = Database(settings)
+    backends = build(PartsSearchSettings(**settings.model_dump()), database)
     try:
-        report = import_catalog(database, organization_id, path)
+        report = import_catalog(database, organization_id, path, backends, progress=_progress)
     finally:
+        backends.close()
         database.dispose()
     for line, reason in report.errors:
         click.echo(f"{path.name}:{line}: {reason}", err=True)
     click.echo(
         f"{report.rows} rows: {report.created} parts created, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.relationships} relationships and {report.fitments} fitments in the file (added or kept), "
-        f"{len(report.errors)} problems"
+        f"{len(report.errors)} problems; {_indexed(report.index)}"
     )
+
+
+@command.command("reindex")
+@click.option("--org", "organization_id", required=True)
+@click.option("--resend", is_flag=True, help="Send every stored vector again (a new or emptied remote index).")
+@click.pass_obj
+def reindex(settings: Settings, organization_id: str, resend: bool) -> None:
+    """Embed the organisation's changed parts and bring the vector index and graph in step."""
+    database = Database(settings)
+    backends = build(PartsSearchSettings(**settings.model_dump()), database)
+    try:
+        result = backends.sync(organization_id, resend=resend, progress=_progress)
+    finally:
+        backends.close()
+        database.dispose()
+    click.echo(_indexed(result))
+
+
+def _progress(done: int, total: int) -> None:
+    click.echo(f"embedded {done}/{total} parts", err=True)
+
+
+def _indexed(result: dict[str, object]) -> str:
+    text = f"{result['embedded']} parts embedded, {result['unchanged']} unchanged, {result['sent']} vectors sent"
+    graph = result.get("graph")
+    if isinstance(graph, dict):
+        text += f"; graph: {graph['parts']} parts, {graph['models']} models, {graph['edges']} edges merged"
+    return text
 
 
 @click.command("search")

@@ -7,9 +7,10 @@ part number not in the catalog is reported on its row; the part itself is still 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
@@ -21,6 +22,9 @@ from partsiq.db.models import EquipmentModel, Organization, Part, PartFitment, P
 from partsiq.errors import UnknownOrganization
 from partsiq.ids import new_id
 from partsiq.part_numbers import normalize
+
+if TYPE_CHECKING:
+    from parts_search.backends import Backends
 
 PARTS = cast(Table, Part.__table__)
 RELATIONSHIPS = cast(Table, PartRelationship.__table__)
@@ -55,10 +59,22 @@ class ImportReport:
     relationships: int = 0
     fitments: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    #: What :meth:`Backends.sync` did: parts embedded, vectors sent, graph nodes and edges merged.
+    index: dict[str, Any] = field(default_factory=dict)
 
 
-def import_catalog(database: Database, organization_id: str, path: Path) -> ImportReport:
-    """Validate ``path``'s rows and upsert the good ones into the organisation's catalog."""
+def import_catalog(
+    database: Database,
+    organization_id: str,
+    path: Path,
+    backends: Backends | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Validate ``path``'s rows and upsert the good ones into the organisation's catalog.
+
+    With ``backends``, the vector index (and a Neo4j graph) are then brought in step: parts whose
+    text changed are embedded again, the rest are left alone.
+    """
     report = ImportReport()
     good: list[tuple[int, CatalogRow]] = []
     seen: dict[tuple[str, str], int] = {}
@@ -81,6 +97,8 @@ def import_catalog(database: Database, organization_id: str, path: Path) -> Impo
         ids = _part_ids(session, organization_id)
         _relate_all(session, organization_id, ids, good, report)
     report.errors.sort()
+    if backends is not None:
+        report.index = backends.sync(organization_id, progress=progress)
     return report
 
 

@@ -1,7 +1,7 @@
 """Every table of the shared schema (Alembic owns it; the web app introspects it with Prisma)."""
 
 from partsiq.db.models.base import Base
-from partsiq.db.models.catalog import EquipmentModel, Part, PartFitment, PartRelationship
+from partsiq.db.models.catalog import EquipmentModel, Part, PartEmbedding, PartFitment, PartRelationship
 from partsiq.db.models.conversations import Conversation, ConversationMessage
 from partsiq.db.models.email import EmailAttachment, EmailMessage, EmailThread
 from partsiq.db.models.enums import (
@@ -40,6 +40,7 @@ __all__ = [
     "Part",
     "PartFitment",
     "PartRelation",
+    "PartEmbedding",
     "PartRelationship",
     "QuoteRequest",
     "QuoteRequestItem",

@@ -11,7 +11,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Computed, Date, Enum, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Computed,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -114,3 +126,22 @@ class PartFitment(Base):
     )
     serial_from: Mapped[str | None] = mapped_column("serialFrom", String)
     serial_to: Mapped[str | None] = mapped_column("serialTo", String)
+
+
+class PartEmbedding(Base):
+    """A part's text embedding: the semantic agent's local index, and what was sent to a remote one.
+
+    ``textHash`` and ``model`` say which text and which model the vector belongs to, so a re-import
+    embeds only parts whose text changed. ``vector`` is little-endian float32, L2-normalised
+    (``numpy.frombuffer(vector, "<f4")``): compact, and read straight into the in-process index.
+    """
+
+    __tablename__ = "PartEmbedding"
+    __table_args__ = (Index("PartEmbedding_organizationId_updatedAt_idx", "organizationId", "updatedAt"),)
+
+    part_id: Mapped[str] = mapped_column("partId", ForeignKey("Part.id", ondelete="CASCADE"), primary_key=True)
+    organization_id: Mapped[str] = mapped_column("organizationId", ForeignKey("Organization.id", ondelete="CASCADE"))
+    model: Mapped[str] = mapped_column(String)
+    text_hash: Mapped[str] = mapped_column("textHash", String(32))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = updated_at_column()
