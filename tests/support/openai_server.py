@@ -1,8 +1,10 @@
-"""A local OpenAI-compatible HTTP server: scripted replies, recorded requests (for litellm's real client)."""
+"""A local OpenAI-compatible HTTP server: scripted chat replies, computed embeddings, recorded requests (for litellm)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +46,9 @@ def _handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             server.requests.append(body)
+            if self.path.endswith("/embeddings"):
+                self._embeddings(body)
+                return
             reply = server.next_reply()
             if reply.delay:
                 time.sleep(reply.delay)
@@ -74,10 +79,39 @@ def _handler(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
                 pass
 
+        def _embeddings(self, body: dict[str, Any]) -> None:
+            texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+            payload = {
+                "object": "list",
+                "model": body.get("model", "local"),
+                "data": [
+                    {"object": "embedding", "index": i, "embedding": bag_of_words(t)} for i, t in enumerate(texts)
+                ],
+                "usage": {"prompt_tokens": sum(len(t.split()) for t in texts), "total_tokens": 0},
+            }
+            data = json.dumps(payload).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def log_message(self, *args: Any) -> None:
             pass
 
     return Handler
+
+
+#: Dimension of the server's embeddings.
+EMBEDDING_DIMENSION = 256
+
+
+def bag_of_words(text: str) -> list[float]:
+    """A real (if simple) embedding: each lower-cased word counted into a hashed bucket."""
+    vector = [0.0] * EMBEDDING_DIMENSION
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % EMBEDDING_DIMENSION] += 1.0
+    return vector
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from parts_search.agents.catalog import CatalogAgent
 from parts_search.agents.relationships import RelationshipAgent
 from parts_search.agents.semantic import SemanticAgent
 from parts_search.graph import Graph
-from parts_search.graph.neo4j import CypherRunner, DriverRunner, Neo4jGraph, ensure_schema, sync_graph
+from parts_search.graph.neo4j import CypherRunner, DriverRunner, Neo4jGraph, sync_graph
 from parts_search.graph.postgres import PostgresGraph
 from parts_search.settings import PartsSearchSettings
 from parts_search.vectors import Embedder, LiteLLMEmbedder, LocalEmbedder, VectorIndex, index_parts
@@ -57,7 +57,6 @@ class Backends:
         )
         result: dict[str, Any] = {"embedded": vectors.embedded, "unchanged": vectors.unchanged, "sent": vectors.sent}
         if self.cypher is not None:
-            ensure_schema(self.cypher)
             graph = sync_graph(self.database, organization_id, self.cypher)
             result["graph"] = {"parts": graph.parts, "models": graph.models, "edges": graph.edges}
         return result
@@ -96,6 +95,8 @@ def build(settings: PartsSearchSettings, database: Database) -> Backends:
     else:
         index = LocalVectorIndex(database, embedder.name)
     backends = Backends(database, embedder, index, PostgresGraph(database))
+    if isinstance(index, PineconeVectorIndex):
+        backends._closers.append(index.close)
     if settings.search_graph == "neo4j":
         password = settings.neo4j_password
         runner = DriverRunner(

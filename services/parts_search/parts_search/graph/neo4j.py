@@ -46,6 +46,7 @@ class DriverRunner:
         self._neo4j = neo4j
         self.database = database
         self.timeout_s = timeout_s
+        self._schema_ready = False
         self.driver = neo4j.GraphDatabase.driver(
             uri,
             auth=(user, password or ""),
@@ -55,6 +56,13 @@ class DriverRunner:
         )
 
     def __call__(self, statement: str, parameters: dict[str, Any], *, write: bool = False) -> list[dict[str, Any]]:
+        if write and not self._schema_ready:
+            self._schema_ready = True
+            for ddl in cypher.NEO4J_SCHEMA:  # idempotent; before the first write, so MERGE finds ids by index
+                self._execute(ddl, {}, write=True)
+        return self._execute(statement, parameters, write=write)
+
+    def _execute(self, statement: str, parameters: dict[str, Any], *, write: bool) -> list[dict[str, Any]]:
         neo4j = self._neo4j
         routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
         options: dict[str, Any] = {"database_": self.database} if self.database else {}
@@ -187,12 +195,6 @@ def sync_graph(database: Database, organization_id: str, run: CypherRunner) -> G
     report.parts, report.models = len(parts), len(models)
     report.edges = sum(len(v) for v in edges.values()) + len(fits)
     return report
-
-
-def ensure_schema(run: CypherRunner) -> None:
-    """Neo4j's constraints and indexes (idempotent)."""
-    for statement in cypher.NEO4J_SCHEMA:
-        run(statement, {}, write=True)
 
 
 def model_key(model: str) -> str:

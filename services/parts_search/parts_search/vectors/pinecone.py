@@ -32,10 +32,10 @@ class PineconeVectorIndex:
     name = "pinecone"
 
     def __init__(self, *, api_key: str, host: str, timeout_s: float) -> None:
-        from pinecone import Pinecone
+        from pinecone import Index
 
         self.timeout_s = timeout_s
-        self.index = Pinecone(api_key=api_key).Index(host=host, timeout=timeout_s)
+        self.index = Index(host=host, api_key=api_key, timeout=timeout_s)
 
     def upsert(self, organization_id: str, items: Sequence[VectorItem]) -> None:
         for start in range(0, len(items), UPSERT_BATCH):
@@ -61,6 +61,10 @@ class PineconeVectorIndex:
             timeout=self.timeout_s,
         )
         return [VectorMatch(match.id, float(match.score)) for match in response.matches]
+
+    def close(self) -> None:
+        """Close the SDK's connection pool."""
+        self.index.close()
 
     def count(self, organization_id: str) -> int:
         stats = self.index.describe_index_stats(timeout=self.timeout_s)
