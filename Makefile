@@ -46,11 +46,11 @@ db: install services ## Create the database and apply migrations
 	$(BIN)/partsiq db upgrade
 
 .PHONY: demo
-demo: db ## Set up everything and run the pipeline end to end on sample data
+demo: db embedding-runtime ## Set up everything and run the pipeline end to end on sample data
 	$(BIN)/partsiq demo
 
 .PHONY: test
-test: install services ## Set up everything and run the whole test suite
+test: install services embedding-runtime ## Set up everything and run the whole test suite
 	$(BIN)/pytest
 
 .PHONY: lint
@@ -71,6 +71,10 @@ bench: db ## Throughput of our worker vs bare Dramatiq on the same Redis (prints
 .PHONY: bench-extraction
 bench-extraction: install ## Quote extraction accuracy on real invoices and the labelled quotes (BENCH_LLM=1 adds the LLM)
 	$(BIN)/python -m bench.extraction
+
+.PHONY: bench-search
+bench-search: db embedding-runtime ## Parts search on ~100k parts: MRR/nDCG per agent and fused, agent and job latency
+	$(BIN)/python -m bench.search
 
 .PHONY: bench-mail
 bench-mail: db ## Gmail ingestion from the local emulator: messages/s, requests per message, quota use

@@ -21,6 +21,16 @@ with SAMPLE.open() as _sample:
 
 #: One embedder for the whole run: the model loads once and the sample's texts are embedded once.
 EMBEDDER = LocalEmbedder()
+#: Seconds a parts-search test may take: the first one embeds the 4k-part sample on the CPU
+#: (25-60 s on 2 cores, more when the machine is busy).
+TIMEOUT = 600
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.timeout(TIMEOUT))
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from partsiq.db.models import Conversation, ConversationMessage, JobStatus, Mess
 from partsiq.jobs import enqueue
 from tests.parts_search.conftest import ROWS
 from tests.support.jobs import wait_for_status
+from tests.support.metrics import scrape
 from tests.support.processes import settings_env
 
 PUMP = next(r for r in ROWS if r["name"] == "Main hydraulic pump")
@@ -29,7 +30,8 @@ def test_a_search_job_stores_its_answer_as_an_assistant_message_and_returns_it(
     settings, database, worker_process, catalog
 ):
     conversation_id = conversation(database, catalog)
-    worker_process("parts-search").wait_started()
+    worker = worker_process("parts-search")
+    worker.wait_started()
     producer = runtime.start(settings)
     payload = {"conversationId": conversation_id, "query": PUMP["part_number"]}
     job_id = enqueue("search", catalog, payload)
@@ -50,6 +52,10 @@ def test_a_search_job_stores_its_answer_as_an_assistant_message_and_returns_it(
     assert messages[0].role is MessageRole.ASSISTANT and messages[0].job_id == job_id
     assert PUMP["part_number"] in messages[0].content
     assert messages[0].message_metadata["parts"][0]["partId"] == row.result["parts"][0]["partId"]
+    body = scrape(worker)
+    for agent in ("catalog", "semantic", "relationships"):
+        assert f'partsiq_search_agent_seconds_count{{agent="{agent}",outcome="ok"}} 1.0' in body
+    assert 'partsiq_search_answers_total{degraded="false",found="true"} 1.0' in body
 
 
 def test_a_search_in_a_conversation_of_another_organization_fails_at_once(

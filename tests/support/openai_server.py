@@ -1,4 +1,4 @@
-"""A local OpenAI-compatible HTTP server: scripted chat replies, computed embeddings, recorded requests (for litellm)."""
+"""A local OpenAI-compatible server: scripted chat replies, computed embeddings, recorded requests (for litellm)."""
 
 from __future__ import annotations
 

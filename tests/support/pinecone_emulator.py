@@ -43,9 +43,8 @@ class PineconeEmulator:
         space = self.namespaces.setdefault(body.get("namespace", ""), {})
         for vector in body["vectors"]:
             if len(vector["values"]) != self.dimension:
-                raise ValueError(
-                    f"Vector dimension {len(vector['values'])} does not match the dimension of the index {self.dimension}"
-                )
+                size = len(vector["values"])
+                raise ValueError(f"Vector dimension {size} does not match the dimension of the index {self.dimension}")
             space[vector["id"]] = (list(vector["values"]), dict(vector.get("metadata") or {}))
         return {"upsertedCount": len(body["vectors"])}
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 import dramatiq
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
+from parts_search import metrics
 from parts_search.backends import Backends, build
 from parts_search.orchestrator import search
 from parts_search.settings import settings
@@ -63,6 +65,7 @@ def parts_search(context: JobContext, payload: SearchPayload) -> dict[str, Any]:
         )
     context.progress(10, "searching")
     jt = context.job_type
+    started = time.monotonic()
     answer = search(
         database,
         payload.organizationId,
@@ -72,6 +75,7 @@ def parts_search(context: JobContext, payload: SearchPayload) -> dict[str, Any]:
         budget_s=jt.budget_s or 5.0,
         progress=context.progress,
     )
+    metrics.observe(answer, time.monotonic() - started)
     result = answer.as_json()
     with database.session() as session:
         statement = insert(ConversationMessage.__table__).values(  # type: ignore[arg-type]
