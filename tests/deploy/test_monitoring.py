@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import sys
 
 import yaml
 
@@ -131,7 +132,7 @@ def test_the_dashboard_has_a_stable_uid_and_datasource_namespace_and_service_var
 
 
 def test_the_generated_dashboard_and_prometheus_rule_are_current():
-    result = run(str(ROOT / ".venv/bin/python"), str(ROOT / "monitoring/generate.py"), "--check")
+    result = run(sys.executable, str(ROOT / "monitoring/generate.py"), "--check")
 
     assert result.returncode == 0, result.stderr
 
