@@ -184,6 +184,37 @@ def panels() -> list[dict[str, Any]]:
             unit="s",
         ),
         panel(
+            "Search agents, p95",
+            "Each agent's 95th percentile time to answer (catalog 2 s, semantic 3 s, relationships 2 s timeouts).",
+            [
+                (
+                    "histogram_quantile(0.95, sum by (agent, le) "
+                    f"(rate(partsiq_search_agent_seconds_bucket{{{SEL}}}[{RATE}])))",
+                    "{{agent}}",
+                )
+            ],
+            unit="s",
+        ),
+        panel(
+            "Degraded search answers",
+            "Share of answers missing a source (an agent failed or timed out), and agent failures by outcome.",
+            [
+                (
+                    f'sum(rate(partsiq_search_answers_total{{{SEL}, degraded="true"}}[{RATE}]))'
+                    f" / sum(rate(partsiq_search_answers_total{{{SEL}}}[{RATE}]))",
+                    "degraded share",
+                ),
+                (
+                    "sum by (agent, outcome) "
+                    f'(rate(partsiq_search_agent_seconds_count{{{SEL}, outcome!="ok"}}[{RATE}]))'
+                    f" / ignoring(agent, outcome) group_left sum(rate(partsiq_search_answers_total{{{SEL}}}[{RATE}]))",
+                    "{{agent}} {{outcome}}",
+                ),
+            ],
+            unit="percentunit",
+            max_value=1,
+        ),
+        panel(
             "Quotes needing review",
             "Share of stored quotes whose verification failed (NEEDS_REVIEW), by extractor.",
             [

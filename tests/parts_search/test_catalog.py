@@ -130,17 +130,17 @@ def test_importing_into_an_unknown_organization_is_refused(database):
         import_catalog(database, "org_nobody", SAMPLE)
 
 
-def test_the_cli_reports_problems_by_file_and_line(tmp_path, settings, organization):
+def test_the_cli_reports_problems_by_file_and_line_and_indexes_the_good_rows(tmp_path, settings, organization):
     path = write(tmp_path, HEADER + "OK-1,Acme,Fine,,,,,,,\n,Acme,No number,,,,,,,\n")
 
-    done = subprocess.run(
-        [sys.executable, "-m", "partsiq", "catalog", "import", str(path), "--org", organization],
-        capture_output=True,
-        text=True,
-        env=settings_env(settings),
-        timeout=60,
-    )
+    def partsiq(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "partsiq", "catalog", *args, "--org", organization]
+        return subprocess.run(command, capture_output=True, text=True, env=settings_env(settings), timeout=300)
+
+    done = partsiq("import", str(path))
+    again = partsiq("reindex")
 
     assert done.returncode == 0, done.stderr
     assert "parts.csv:3: part_number: Field required" in done.stderr
-    assert "1 parts created" in done.stdout
+    assert "1 parts created" in done.stdout and "1 parts embedded" in done.stdout
+    assert again.returncode == 0 and again.stdout.startswith("0 parts embedded, 1 unchanged"), again.stderr

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from sqlalchemy import select
 
-from parts_search.backends import build
+from parts_search.backends import Backends, build
 from parts_search.catalog import import_catalog
 from parts_search.settings import PartsSearchSettings
 from partsiq import runtime
@@ -30,13 +32,8 @@ def command() -> None:
 @click.pass_obj
 def import_(settings: Settings, path: Path, organization_id: str) -> None:
     """Validate each row (bad ones are reported by line and skipped), upsert the good ones, index them."""
-    database = Database(settings)
-    backends = build(PartsSearchSettings(**settings.model_dump()), database)
-    try:
-        report = import_catalog(database, organization_id, path, backends, progress=_progress)
-    finally:
-        backends.close()
-        database.dispose()
+    with _backends(settings) as backends:
+        report = import_catalog(backends.database, organization_id, path, backends, progress=_progress)
     for line, reason in report.errors:
         click.echo(f"{path.name}:{line}: {reason}", err=True)
     click.echo(
@@ -52,14 +49,21 @@ def import_(settings: Settings, path: Path, organization_id: str) -> None:
 @click.pass_obj
 def reindex(settings: Settings, organization_id: str, resend: bool) -> None:
     """Embed the organisation's changed parts and bring the vector index and graph in step."""
+    with _backends(settings) as backends:
+        result = backends.sync(organization_id, resend=resend, progress=_progress)
+    click.echo(_indexed(result))
+
+
+@contextmanager
+def _backends(settings: Settings) -> Iterator[Backends]:
+    """The configured backends on a database of their own, closed after the block."""
     database = Database(settings)
     backends = build(PartsSearchSettings(**settings.model_dump()), database)
     try:
-        result = backends.sync(organization_id, resend=resend, progress=_progress)
+        yield backends
     finally:
         backends.close()
         database.dispose()
-    click.echo(_indexed(result))
 
 
 def _progress(done: int, total: int) -> None:
