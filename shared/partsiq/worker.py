@@ -65,13 +65,8 @@ def run(settings: Settings, service_name: str) -> int:
     """Run ``service_name``'s worker until signalled; returns the exit code."""
     check_services(settings)
     rt = runtime.start(settings, worker=True, pool_size=SERVICES[service_name].threads + 2)
-    service = load_service(service_name)
-    broker = rt.broker
-    broker.emit_after("process_boot")
-    worker = dramatiq.Worker(
-        broker, queues=set(service.queues), worker_threads=service.threads, worker_timeout=WORKER_POLL_MS
-    )
-    worker.queue_prefetch = settings.prefetch or service.threads
+    # Signals are handled from here on: a SIGTERM while the service boots (loading a model, say)
+    # stops the worker as soon as it has started, with the usual clean exit.
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -87,6 +82,17 @@ def run(settings: Settings, service_name: str) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    service = load_service(service_name)
+    broker = rt.broker
+    broker.emit_after("process_boot")
+    worker = dramatiq.Worker(
+        broker, queues=set(service.queues), worker_threads=service.threads, worker_timeout=WORKER_POLL_MS
+    )
+    worker.queue_prefetch = settings.prefetch or service.threads
+    if stop.is_set():  # signalled while booting: stop before taking a single job
+        rt.close()
+        log.info("worker %s stopped before it started", service.name)
+        return RET_OK
     worker.start()
     health = _start_health(settings, rt, service)
     log.info(

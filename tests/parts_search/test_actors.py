@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -10,10 +11,12 @@ from sqlalchemy import select
 from partsiq import runtime
 from partsiq.db.models import Conversation, ConversationMessage, JobStatus, MessageRole
 from partsiq.jobs import enqueue
+from partsiq.worker import RET_OK
 from tests.parts_search.conftest import ROWS
 from tests.support.jobs import wait_for_status
 from tests.support.metrics import scrape
 from tests.support.processes import settings_env
+from tests.support.waiting import wait_for
 
 PUMP = next(r for r in ROWS if r["name"] == "Main hydraulic pump")
 
@@ -86,3 +89,13 @@ def test_the_cli_asks_the_workers_and_prints_the_answer(settings, database, work
 
     assert done.returncode == 0, done.stderr
     assert f"1. **{PUMP['manufacturer']} {PUMP['part_number']}**" in done.stdout
+
+
+def test_a_worker_signalled_while_it_loads_the_model_stops_cleanly_without_taking_a_job(settings, worker_process):
+    worker = worker_process("parts-search")
+    wait_for(lambda: "loading the embedding model" in worker.log, timeout=60, what="the model to start loading")
+
+    worker.signal(signal.SIGTERM)
+
+    assert worker.wait(timeout=90) == RET_OK
+    assert "worker parts-search stopped before it started" in worker.log

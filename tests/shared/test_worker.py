@@ -130,6 +130,8 @@ def test_worker_all_runs_every_installed_service_and_stops_cleanly_on_sigterm(
     supervisor = worker_process("all", LOG_FORMAT="json").wait_started()
     job_id = enqueue_one(settings, organization, {"note": "via worker all"})
     row = wait_for_status(database, job_id)
+    for service in ("platform", "parts-search", "email-monitor", "quote-extraction"):  # search loads its model
+        wait_for(lambda s=service: f"worker {s} started" in supervisor.log, timeout=90, what=f"{service} to start")
 
     supervisor.signal(signal.SIGTERM)
     code = supervisor.wait(timeout=60)

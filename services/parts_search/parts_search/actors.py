@@ -40,6 +40,7 @@ class WarmUp(dramatiq.Middleware):
     """Load the embedding model when the worker boots, before it takes jobs, not in a search's budget."""
 
     def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        log.info("loading the embedding model before taking jobs")
         try:
             backends().warm_up()
         except Exception as error:  # noqa: BLE001 (searches still run, the semantic source is reported down)
