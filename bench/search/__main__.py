@@ -219,10 +219,9 @@ def whole_job(settings: Settings, rt: runtime.Runtime, queries: list[dict[str, A
             session.add(conversation)
             session.flush()
             conversation_id = conversation.id
-        # not timed: the worker loads the model at boot, and its first search loads the vector matrix
+        # not timed: the worker's boot (model and vector matrix) and its first search
         warm_up = enqueue("search", ORG, {"conversationId": conversation_id, "query": "hydraulic pump"})
         assert wait_for_job(rt.database, warm_up, 120) is not None, "the worker did not start"
-        time.sleep(1.5)  # the first search may have timed out the semantic agent while its matrix loaded
         times = []
         for query in queries:
             started = time.perf_counter()

@@ -154,3 +154,10 @@ def test_the_defaults_are_the_embedded_backends(database):
         "postgres",
     )
     assert isinstance(backends, Backends) and isinstance(backends.graph, PostgresGraph)
+
+
+def test_a_booting_worker_preloads_the_matrices_of_the_organisations_changed_last(database, catalog):
+    booting = LocalVectorIndex(database, EMBEDDER.name)
+
+    assert booting.preload() == [catalog]
+    assert SemanticAgent(EMBEDDER, booting).search(parse("seal kit for boom cylinder"), catalog, 3)

@@ -62,8 +62,11 @@ class Backends:
         return result
 
     def warm_up(self) -> None:
-        """Load the embedding model now rather than in the first search's time budget."""
+        """Load the embedding model (and a local index's matrices) now, not in the first searches' budgets."""
         self.embedder.embed(["warm-up"])
+        if isinstance(self.index, LocalVectorIndex):
+            organizations = self.index.preload()
+            log.info("vector matrices loaded for %d organisations", len(organizations))
 
     def close(self) -> None:
         for close in self._closers:
