@@ -96,7 +96,7 @@ def build(settings: PartsSearchSettings, database: Database) -> Backends:
             timeout_s=settings.pinecone_timeout_s,
         )
     else:
-        index = LocalVectorIndex(database, embedder.name)
+        index = LocalVectorIndex(database, embedder.name, organizations=settings.search_index_organizations)
     backends = Backends(database, embedder, index, PostgresGraph(database))
     if isinstance(index, PineconeVectorIndex):
         backends._closers.append(index.close)

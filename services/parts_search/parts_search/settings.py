@@ -31,6 +31,8 @@ class PartsSearchSettings(Settings):
     search_embedding_timeout_s: float = 10.0
     #: Where part vectors are searched.
     search_vector_index: Literal["local", "pinecone"] = "local"
+    #: Organisations whose vector matrices a worker keeps with the local index (~150 MB per 100k parts each).
+    search_index_organizations: int = 8
     pinecone_api_key: SecretStr | None = None
     #: The index's data-plane host (``https://<index>-<project>.svc.<env>.pinecone.io``).
     pinecone_index_host: str | None = None

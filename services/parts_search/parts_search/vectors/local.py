@@ -1,12 +1,13 @@
 """The embedded vector index: vectors in PostgreSQL (``PartEmbedding``), searched exactly in process.
 
-Each worker keeps one matrix per organisation (at most :data:`ORGANIZATIONS` of them, least
-recently used dropped) and reloads it when the organisation's newest ``PartEmbedding.updatedAt``
-changes (checked at most every :data:`REFRESH_S` with an index-only lookup of 0.2 ms; a
-``count(*)`` as well cost 100 ms at 100k rows). Reloading 100k vectors takes about a second.
-Vectors of deleted parts stay in the matrix until the next change, and are never shown: the
-answer only describes parts that exist. A worker preloads the matrices of the organisations
-whose embeddings changed last when it boots, so their first search does not wait for a load.
+Each worker keeps one matrix per organisation (at most ``organizations`` of them, 8 by default,
+least recently used dropped; 100k parts take ~150 MB) and reloads it when the organisation's
+newest ``PartEmbedding.updatedAt`` changes (checked at most every :data:`REFRESH_S` with an
+index-only lookup of 0.2 ms; a ``count(*)`` as well cost 100 ms at 100k rows). Reloading 100k
+vectors takes about a second. Vectors of deleted parts stay in the matrix until the next
+change, and are never shown: the answer only describes parts that exist. A booting worker
+preloads the matrices of the organisations whose embeddings changed last (as many as it
+keeps), so their first search does not wait for a load.
 
 Exact search over 100k x 384 float32 is a matrix-vector product of 10-15 ms: no approximate
 index needed at catalog sizes, and recall is 1. It runs on one BLAS thread: OpenBLAS's threads
@@ -31,7 +32,7 @@ from parts_search.vectors.embedders import Vectors
 from parts_search.vectors.index import VectorItem, VectorMatch
 from partsiq.db import Database
 
-#: Organisations whose matrices a worker keeps in memory (100k parts = ~150 MB each).
+#: Organisations whose matrices a worker keeps in memory by default (100k parts = ~150 MB each).
 ORGANIZATIONS = 8
 #: Seconds between checks that an organisation's embeddings are unchanged.
 REFRESH_S = 1.0
@@ -64,9 +65,10 @@ class LocalVectorIndex:
 
     name = "local"
 
-    def __init__(self, database: Database, model: str) -> None:
+    def __init__(self, database: Database, model: str, *, organizations: int = ORGANIZATIONS) -> None:
         self.database = database
         self.model = model
+        self.organizations = organizations
         self._snapshots: OrderedDict[str, _Snapshot] = OrderedDict()
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
@@ -79,7 +81,7 @@ class LocalVectorIndex:
     def preload(self) -> list[str]:
         """Load the matrices of the organisations whose embeddings changed last (a worker's boot)."""
         with self.database.engine.connect() as conn:
-            organizations = list(conn.execute(_RECENT, {"model": self.model, "limit": ORGANIZATIONS}).scalars())
+            organizations = list(conn.execute(_RECENT, {"model": self.model, "limit": self.organizations}).scalars())
         for organization_id in organizations:
             self._snapshot(organization_id)
         return organizations
@@ -134,7 +136,7 @@ class LocalVectorIndex:
             with self._lock:
                 self._snapshots[organization_id] = snapshot
                 self._snapshots.move_to_end(organization_id)
-                while len(self._snapshots) > ORGANIZATIONS:
+                while len(self._snapshots) > self.organizations:
                     self._snapshots.popitem(last=False)
             return snapshot
 
