@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import re
+from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -94,41 +96,27 @@ def test_skaffold_builds_every_image_the_manifests_use_from_its_dockerfile_with_
     assert all((ROOT / path / "kustomization.yaml").exists() for path in paths)
 
 
-def test_checkov_passes_on_the_rendered_manifests_and_every_skip_says_why(rendered_dir):
+def checkov(directory: Path, framework: str) -> tuple[dict[str, Any], str]:
+    """checkov's JSON report on ``directory``, and its raw output for failure messages."""
     result = run(
-        tool("checkov"),
-        "-d",
-        str(rendered_dir),
-        "--framework",
-        "kubernetes",
-        "--skip-download",
-        "-o",
-        "json",
-        timeout=300,
+        tool("checkov"), "-d", str(directory), "--framework", framework, "--skip-download", "-o", "json", timeout=300
     )
+    return json.loads(result.stdout), result.stdout
 
-    report = json.loads(result.stdout)
-    assert report["summary"]["failed"] == 0, result.stdout[:4000]
+
+def test_checkov_passes_on_the_rendered_manifests_and_every_skip_says_why(rendered_dir):
+    report, output = checkov(rendered_dir, "kubernetes")
+
+    assert report["summary"]["failed"] == 0, output[:4000]
     assert report["summary"]["passed"] > 500 and report["summary"]["parsing_errors"] == 0
     skipped = report["results"].get("skipped_checks", [])
     assert skipped and all(len(check["check_result"].get("suppress_comment", "")) > 20 for check in skipped)
 
 
 def test_checkov_passes_on_the_dockerfiles_and_every_skip_says_why():
-    result = run(
-        tool("checkov"),
-        "-d",
-        str(ROOT / "docker"),
-        "--framework",
-        "dockerfile",
-        "--skip-download",
-        "-o",
-        "json",
-        timeout=300,
-    )
+    report, output = checkov(ROOT / "docker", "dockerfile")
 
-    report = json.loads(result.stdout)
-    assert report["summary"]["failed"] == 0, result.stdout[:4000]
+    assert report["summary"]["failed"] == 0, output[:4000]
     assert report["summary"]["passed"] > 100 and report["summary"]["resource_count"] == 4
     assert all(len(c["check_result"].get("suppress_comment", "")) > 20 for c in report["results"]["skipped_checks"])
 

@@ -87,19 +87,20 @@ def build(settings: PartsSearchSettings, database: Database) -> Backends:
             timeout_s=settings.search_embedding_timeout_s,
         )
     index: VectorIndex
+    closers: list[Callable[[], None]] = []
     if settings.search_vector_index == "pinecone":
         if settings.pinecone_api_key is None or not settings.pinecone_index_host:
             raise ValueError("SEARCH_VECTOR_INDEX=pinecone needs PINECONE_API_KEY and PINECONE_INDEX_HOST")
-        index = PineconeVectorIndex(
+        pinecone = PineconeVectorIndex(
             api_key=settings.pinecone_api_key.get_secret_value(),
             host=settings.pinecone_index_host,
             timeout_s=settings.pinecone_timeout_s,
         )
+        index = pinecone
+        closers.append(pinecone.close)
     else:
         index = LocalVectorIndex(database, embedder.name, organizations=settings.search_index_organizations)
-    backends = Backends(database, embedder, index, PostgresGraph(database))
-    if isinstance(index, PineconeVectorIndex):
-        backends._closers.append(index.close)
+    backends = Backends(database, embedder, index, PostgresGraph(database), _closers=closers)
     if settings.search_graph == "neo4j":
         password = settings.neo4j_password
         runner = DriverRunner(

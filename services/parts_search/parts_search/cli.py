@@ -6,19 +6,21 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy import select
 
-from parts_search.backends import Backends, build
 from parts_search.catalog import import_catalog
-from parts_search.settings import PartsSearchSettings
 from partsiq import runtime
 from partsiq.connectivity import check_services
 from partsiq.db import Database
 from partsiq.db.models import Conversation, ConversationMessage, JobStatus
 from partsiq.jobs import enqueue, wait_for_job
 from partsiq.settings import Settings
+
+if TYPE_CHECKING:
+    from parts_search.backends import Backends
 
 
 @click.group("catalog")
@@ -57,6 +59,10 @@ def reindex(settings: Settings, organization_id: str, resend: bool) -> None:
 @contextmanager
 def _backends(settings: Settings) -> Iterator[Backends]:
     """The configured backends on a database of their own, closed after the block."""
+    # Imported here: every `partsiq` command loads this module, and the backends bring numpy.
+    from parts_search.backends import build
+    from parts_search.settings import PartsSearchSettings
+
     database = Database(settings)
     backends = build(PartsSearchSettings(**settings.model_dump()), database)
     try:

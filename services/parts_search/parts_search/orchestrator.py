@@ -34,8 +34,8 @@ RRF_K = 60
 #: Each agent's weight in the fusion (1.0: plain RRF) for a part-number query ...
 WEIGHTS: dict[str, float] = {"catalog": 1.0, "semantic": 1.0, "relationships": 1.0}
 #: ... and for a description: the catalog agent's word matches ignore the machine and the meaning,
-#: so they count half. Chosen on half of the labelled descriptions (nDCG@10 0.812 -> 0.896) and
-#: checked on the other half (0.841 -> 0.892); python -m bench.search.tune.
+#: so they count half. Chosen on half of the labelled descriptions (nDCG@10 0.812 -> 0.882) and
+#: checked on the other half (0.841 -> 0.884); python -m bench.search.tune.
 DESCRIPTION_WEIGHTS: dict[str, float] = {"catalog": 0.5, "semantic": 1.0, "relationships": 1.0}
 
 

@@ -10,11 +10,10 @@ MAX_HOPS = 10
 
 
 class Replacement(NamedTuple):
-    """``origin`` (as typed in the catalog) is superseded, through ``depth`` hops, by part ``part_id``."""
+    """``origin`` (as typed in the catalog) is superseded, at the end of its chain, by part ``part_id``."""
 
     origin: str
     part_id: str
-    depth: int
     #: Date of the last supersession of the chain.
     since: date | None
 

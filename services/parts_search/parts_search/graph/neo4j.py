@@ -90,7 +90,7 @@ class Neo4jGraph:
         rows = self.run(cypher.REPLACEMENTS, {"org": organization_id, "numbers": numbers})
         found: dict[str, Replacement] = {}
         for row in rows:  # one per origin, like the PostgreSQL store (a chain that forks keeps one end)
-            found.setdefault(row["origin_id"], Replacement(row["origin"], row["id"], 0, _date(row["since"])))
+            found.setdefault(row["origin_id"], Replacement(row["origin"], row["id"], _date(row["since"])))
         return list(found.values())
 
     def alternates(self, organization_id: str, numbers: list[str], limit: int) -> list[Alternate]:

@@ -22,7 +22,7 @@ _REPLACEMENTS = text(
         JOIN "PartRelationship" r ON r."fromPartId" = c.id AND r.type = 'SUPERSEDED_BY' AND r."organizationId" = :org
         WHERE c.depth < :hops
     )
-    SELECT DISTINCT ON (c.origin) o."partNumber", c.id, c.depth, c.since
+    SELECT DISTINCT ON (c.origin) o."partNumber", c.id, c.since
     FROM chain c JOIN "Part" o ON o.id = c.origin
     WHERE c.depth > 0 ORDER BY c.origin, c.depth DESC
     """

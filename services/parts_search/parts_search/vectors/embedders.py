@@ -45,7 +45,7 @@ class Embedder(Protocol):
 
 
 class _Cached:
-    """A bounded text -> vector cache in front of a model's ``_compute``."""
+    """A bounded text -> vector cache (least recently used dropped) in front of a model's ``_compute``."""
 
     name: str
 
@@ -55,21 +55,18 @@ class _Cached:
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+            for text in known:
+                self._cache.move_to_end(text)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
-            computed = _normalised(self._compute(missing))
+            known.update(zip(missing, _normalised(self._compute(missing)), strict=True))
             with self._lock:
-                for text, vector in zip(missing, computed, strict=True):
-                    self._cache[text] = vector
-                    self._cache.move_to_end(text)
+                for text in missing:
+                    self._cache[text] = known[text]
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
-        with self._lock:
-            found = [self._cache.get(t) for t in texts]
-        rows = [v for v in found if v is not None]
-        if len(rows) < len(found):  # evicted meanwhile by a huge batch: compute directly
-            return _normalised(self._compute(list(texts)))
-        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
 
     def _compute(self, texts: list[str]) -> Vectors:
         raise NotImplementedError

@@ -36,14 +36,14 @@ from partsiq.db import Database
 ORGANIZATIONS = 8
 #: Seconds between checks that an organisation's embeddings are unchanged.
 REFRESH_S = 1.0
+#: Limits BLAS to one thread around the search (see the module docstring).
+_THREADS = ThreadpoolController()
 
 _VERSION = text('SELECT max("updatedAt") FROM "PartEmbedding" WHERE "organizationId" = :org')
 _LOAD = text(
     'SELECT e."partId", e.vector, p.manufacturer FROM "PartEmbedding" e JOIN "Part" p ON p.id = e."partId" '
     'WHERE e."organizationId" = :org AND e.model = :model ORDER BY e."partId"'
 )
-#: Limits BLAS to one thread around the search (see the module docstring).
-_THREADS = ThreadpoolController()
 _RECENT = text(
     'SELECT "organizationId" FROM "PartEmbedding" WHERE model = :model '
     'GROUP BY "organizationId" ORDER BY max("updatedAt") DESC LIMIT :limit'

@@ -33,7 +33,7 @@ class IndexReport:
 
     embedded: int = 0
     unchanged: int = 0
-    #: Vectors sent to the index (``embedded``, or every part's with ``resend=True``).
+    #: Vectors sent to the index: ``embedded``, plus the unchanged ones with ``resend=True``.
     sent: int = 0
 
 
@@ -111,12 +111,12 @@ def index_parts(
         if progress:
             progress(report.embedded, len(stale))
     if resend and fresh:
-        report.sent += _resend(database, organization_id, index, embedder.name)
+        report.sent += _resend(database, organization_id, index, embedder.name, set(fresh))
     return report
 
 
-def _resend(database: Database, organization_id: str, index: VectorIndex, model: str) -> int:
-    """Send the stored vectors of the organisation's parts to ``index`` again."""
+def _resend(database: Database, organization_id: str, index: VectorIndex, model: str, part_ids: set[str]) -> int:
+    """Send the stored vectors of these parts to ``index`` again."""
     with database.session() as session:
         rows = session.execute(
             select(PartEmbedding.part_id, PartEmbedding.vector, Part.manufacturer, Part.category)
@@ -126,6 +126,7 @@ def _resend(database: Database, organization_id: str, index: VectorIndex, model:
     items = [
         VectorItem(pid, np.frombuffer(blob, dtype="<f4"), {"manufacturer": maker, "category": category})
         for pid, blob, maker, category in rows
+        if pid in part_ids
     ]
     for start in range(0, len(items), BATCH):
         index.upsert(organization_id, items[start : start + BATCH])
