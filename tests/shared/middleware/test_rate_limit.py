@@ -60,8 +60,11 @@ def two_orgs(database):
 def test_thirty_jobs_of_one_organization_respect_five_per_two_seconds_across_two_workers(
     settings: Settings, database, worker_process, two_orgs
 ):
+    # Each job holds a thread for 1 s, so a worker (2 threads, prefetch 2) cannot take a window's five
+    # starts alone: without it, the worker that re-enqueues the deferred jobs fetches them again before
+    # the other one's next poll (250 ms) and can run all thirty.
     done, workers = run_through_two_workers(
-        settings, database, worker_process, [("org_a", {}) for _ in range(30)], {"canary": "5/2s"}
+        settings, database, worker_process, [("org_a", {"sleepSeconds": 1}) for _ in range(30)], {"canary": "5/2s"}
     )
 
     starts = [row.started_at for row in done]
