@@ -1,8 +1,9 @@
-"""Container HEALTHCHECK of a worker image: exit 0 while the worker's heartbeat is fresh.
+"""Container HEALTHCHECK of every long-running command of our images: exit 0 while it is alive.
 
-Asks the worker's own ``/healthz`` (its heartbeat thread ticking, see ``partsiq.probes.liveness``) on
-``METRICS_PORT``. Kubernetes ignores HEALTHCHECK and probes the same endpoint itself (k8s/base); compose
-uses this. Commands without an HTTP server (dispatcher, scheduler, migrations) disable it.
+Asks the process's own ``/healthz`` on ``METRICS_PORT``: a worker's heartbeat thread ticking, the
+dispatcher's loop turning, the scheduler waking on time (``partsiq.probes``). Kubernetes ignores
+HEALTHCHECK and probes the same endpoint itself (k8s/base); compose uses this. The migration
+one-shot serves no HTTP and disables it.
 """
 
 import os

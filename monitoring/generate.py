@@ -133,10 +133,11 @@ def panels() -> list[dict[str, Any]]:
             unit="ops",
         ),
         panel(
-            "Workers and running jobs",
-            "Healthy worker processes per service (scraped targets up), and job attempts running now.",
+            "Processes up and running jobs",
+            "Healthy processes per service (scraped targets up: workers, dispatcher, scheduler), and job attempts "
+            "running now.",
             [
-                (f"sum by (job) (up{{{SEL}}})", "workers {{job}}"),
+                (f"sum by (job) (up{{{SEL}}})", "up {{job}}"),
                 (f"sum by (queue) (partsiq_jobs_in_progress{{{SEL}}})", "running {{queue}}"),
             ],
         ),
@@ -148,6 +149,16 @@ def panels() -> list[dict[str, Any]]:
                     f"sum by (job_type, reason) (rate(partsiq_duplicate_messages_total{{{SEL}}}[{RATE}]))",
                     "{{job_type}} {{reason}}",
                 )
+            ],
+            unit="ops",
+        ),
+        panel(
+            "Dispatcher and scheduler",
+            "Rows the dispatcher published (the web app's PENDING rows), refused (invalid, FAILED with the reason) "
+            "and recovered (messages Redis lost, republished); periodic actors the scheduler sent.",
+            [
+                (f"sum by (action) (rate(partsiq_dispatcher_jobs_total{{{SEL}}}[{RATE}]))", "dispatcher {{action}}"),
+                (f"sum by (actor) (rate(partsiq_scheduler_ticks_total{{{SEL}}}[{RATE}]))", "scheduler {{actor}}"),
             ],
             unit="ops",
         ),

@@ -25,7 +25,7 @@ from partsiq import runtime
 from partsiq.connectivity import check_services
 from partsiq.db import Database, create_database_if_missing, upgrade
 from partsiq.settings import Settings
-from tests.support.processes import WorkerProcess
+from tests.support.processes import PartsiqProcess, WorkerProcess
 from tests.support.workers import running_worker
 
 #: Overridable so that two checkouts on one machine can run their suites side by side.
@@ -146,6 +146,21 @@ def stub_broker() -> Iterator[StubBroker]:
     yield broker
     broker.flush_all()
     broker.close()
+
+
+@pytest.fixture
+def partsiq_process(settings: Settings) -> Iterator[Callable[..., PartsiqProcess]]:
+    """Starts ``partsiq ARGS...`` (``partsiq_process("dispatcher")``); killed at the end of the test."""
+    started: list[PartsiqProcess] = []
+
+    def start(*args: str, **env: str) -> PartsiqProcess:
+        proc = PartsiqProcess(settings, *args, **env)
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        proc.close()
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from partsiq.broker_state import job_ids_in_redis
 from partsiq.errors import PayloadInvalid, UnknownJobType
 from partsiq.jobs.actor import validate_payload
 from partsiq.jobs.enqueue import publish
+from partsiq.metrics import DISPATCHED, DISPATCHER_PASS
 from partsiq.queues import job_type, job_types
 from partsiq.settings import Settings
 
@@ -43,6 +44,9 @@ log = logging.getLogger("partsiq.dispatcher")
 PENDING_CHANNEL = "partsiq_jobs_pending"
 #: Rows handled per transaction.
 BATCH = 500
+#: The liveness probe fails when the loop (which turns every ``DISPATCHER_SWEEP_S``, and at least
+#: once per batch or every 30 s while Redis or PostgreSQL is down) has not turned for this long.
+STALLED_AFTER_S = 120.0
 
 _TAKE_PENDING = """
 SELECT "jobId", "jobType", "organizationId", data FROM "JobQueue"
@@ -75,12 +79,20 @@ class Dispatcher:
         self.engine = engine
         self.broker = broker
         self.stop_event = threading.Event()
+        #: When the loop last turned (monotonic s): what ``/healthz`` reads.
+        self.last_turn = time.monotonic()
+
+    @property
+    def stalled_after_s(self) -> float:
+        """How long the loop may go without turning before the process counts as hung."""
+        return max(STALLED_AFTER_S, 3 * self.settings.dispatcher_sweep_s)
 
     def publish_pending(self) -> int:
         """Publish every PENDING row (in batches); returns how many were published."""
         published = 0
         while True:
             count, failed, more = self._publish_batch()
+            self.last_turn = time.monotonic()
             published += count
             if not more:
                 return published
@@ -113,6 +125,8 @@ class Dispatcher:
             if ids:
                 cursor.execute(_MARK_QUEUED, {"ids": ids, "queues": queues, "datas": datas})
             conn.commit()
+            DISPATCHED.labels("published").inc(len(ids))
+            DISPATCHED.labels("refused").inc(failed)
             if ids:
                 log.info("published %d pending job(s)", len(ids))
             return len(ids), failed, len(rows) == BATCH
@@ -138,9 +152,11 @@ class Dispatcher:
                     republished.append(job_id)
                 except UnknownJobType as error:  # a job type removed since: it can never run
                     cursor.execute(_MARK_FAILED, {"job_id": job_id, "error": f"UnknownJobType: {error}"})
+                    DISPATCHED.labels("refused").inc()
             if republished:
                 cursor.execute(_TOUCH, {"ids": republished})
             conn.commit()
+            DISPATCHED.labels("recovered").inc(len(republished))
         finally:
             conn.close()
         if republished:
@@ -156,12 +172,14 @@ class Dispatcher:
         failures = 0
         try:
             while not self.stop_event.is_set():
+                self.last_turn = time.monotonic()
                 try:
                     self.publish_pending()
                     if time.monotonic() >= next_recovery:
                         self.recover()
                         next_recovery = time.monotonic() + self.settings.dispatcher_recovery_s
                     failures = 0
+                    DISPATCHER_PASS.set_to_current_time()
                 except (redis.RedisError, psycopg.Error, DBAPIError) as error:
                     failures += 1
                     log.warning("dispatch failed (%s); retrying", str(error).strip().splitlines()[0])

@@ -54,9 +54,34 @@ PERIODIC_SUCCESS = Gauge(
     ["job_type"],
     registry=REGISTRY,
 )
+# The dispatcher's and the scheduler's own series: registered only by the process that runs them
+# (:func:`export`), so workers do not report a dispatcher pass at 1970.
+DISPATCHED = Counter(
+    "partsiq_dispatcher_jobs",
+    "Jobs the dispatcher handled: published (PENDING rows), refused (failed as invalid), recovered (republished).",
+    ["action"],
+    registry=None,
+)
+DISPATCHER_PASS = Gauge(
+    "partsiq_dispatcher_last_pass_timestamp_seconds",
+    "When the dispatcher last completed a pass over PostgreSQL and Redis (Unix time).",
+    registry=None,
+)
+SCHEDULER_SENDS = Counter(
+    "partsiq_scheduler_ticks", "Periodic actors the scheduler sent, by actor.", ["actor"], registry=None
+)
+SCHEDULER_WAKE = Gauge(
+    "partsiq_scheduler_last_wake_timestamp_seconds", "When the scheduler last woke up (Unix time).", registry=None
+)
 STARTED_AT = time.time()
 UPTIME = Gauge("partsiq_uptime_seconds", "Seconds since this process started.", registry=REGISTRY)
 UPTIME.set_function(lambda: time.time() - STARTED_AT)
+
+
+def export(*metrics: Collector) -> None:
+    """Add series that only this kind of process reports to its /metrics."""
+    for metric in metrics:
+        REGISTRY.register(metric)
 
 
 class QueueCollector(Collector):

@@ -11,13 +11,19 @@ from __future__ import annotations
 import importlib
 import logging
 import signal
+import time
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from types import FrameType
+from typing import Any
 
 import dramatiq
 from dramatiq.middleware import CurrentMessage
 from periodiq import Scheduler
+
+from partsiq.metrics import SCHEDULER_SENDS, SCHEDULER_WAKE, export
+from partsiq.probes import loop_liveness, serve_health
+from partsiq.runtime import Runtime
 
 log = logging.getLogger("partsiq.scheduler")
 
@@ -39,14 +45,50 @@ def time_slot() -> str:
     return moment.astimezone(UTC).replace(second=0, microsecond=0).isoformat()
 
 
-def run_scheduler(broker: dramatiq.Broker) -> int:
-    """Tick every periodic actor on its schedule until SIGTERM; returns the exit code."""
+class TrackedScheduler(Scheduler):  # type: ignore[misc]  # periodiq is untyped
+    """periodiq's scheduler, recording when it woke and when its alarm will wake it next.
+
+    periodiq sleeps on ``SIGALRM`` until the next actor is due (up to five minutes here), so a
+    lost alarm or a send stuck on Redis would stop the ticks silently. ``/healthz`` reads
+    :attr:`last_wake` and :attr:`allowed_s`: alive while the armed alarm is not more than
+    :attr:`LATE_S` overdue.
+    """
+
+    #: How late a wake may be before the process counts as hung.
+    LATE_S = 60.0
+
+    def __init__(self, actors: list[dramatiq.Actor[Any, Any]]) -> None:
+        super().__init__(actors)
+        self.last_wake = time.monotonic()
+        self.next_wake_in_s = 0.0
+
+    @property
+    def allowed_s(self) -> float:
+        """How long after :attr:`last_wake` the next wake must come."""
+        return self.next_wake_in_s + self.LATE_S
+
+    def schedule(self) -> None:
+        self.last_wake = time.monotonic()
+        SCHEDULER_WAKE.set_to_current_time()
+        super().schedule()
+        # periodiq armed alarm(): on Linux it is the ITIMER_REAL timer, which getitimer reads without
+        # disturbing it (0: it asked to be woken at once through its queue).
+        self.next_wake_in_s = time.monotonic() - self.last_wake + signal.getitimer(signal.ITIMER_REAL)[0]
+
+    def send_actors(self, actors: list[dramatiq.Actor[Any, Any]], now: object) -> None:
+        super().send_actors(actors, now)
+        for actor in actors:
+            SCHEDULER_SENDS.labels(actor.actor_name).inc()
+
+
+def run_scheduler(rt: Runtime) -> int:
+    """Tick every periodic actor on its schedule, serving /healthz, until SIGTERM; returns the exit code."""
     for module in periodic_modules():
         importlib.import_module(module)
-    actors = [actor for actor in broker.actors.values() if "periodic" in actor.options]
+    actors = [actor for actor in rt.broker.actors.values() if "periodic" in actor.options]
     for actor in actors:
         log.info("periodic %s: %s", actor.actor_name, actor.options["periodic"])
-    scheduler = Scheduler(actors=actors)
+    scheduler = TrackedScheduler(actors)
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         log.info("%s received: scheduler stopping", signal.Signals(signum).name)
@@ -54,6 +96,10 @@ def run_scheduler(broker: dramatiq.Broker) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    export(SCHEDULER_SENDS, SCHEDULER_WAKE)
+    health = serve_health(rt, loop_liveness("scheduler woke", lambda: scheduler.last_wake, lambda: scheduler.allowed_s))
     scheduler.schedule()
+    log.info("scheduler started: next wake in %.0f s", scheduler.next_wake_in_s)
     scheduler.loop()
+    health.stop()
     return 0

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import psycopg
 import redis
 
-from partsiq.health import Probe
+from partsiq.health import HealthServer, Probe
 from partsiq.lease import Heartbeat
 from partsiq.metrics import STARTED_AT
 from partsiq.middleware.metrics import Metrics
@@ -26,6 +27,20 @@ def liveness(heartbeat: Heartbeat) -> Probe:
         age, reached = now - heartbeat.last_tick, now - heartbeat.last_success
         reason = f"heartbeat {age:.1f} s ago, last reached redis/postgres {reached:.1f} s ago"
         return age < 3 * heartbeat.interval_s + 1, reason
+
+    return probe
+
+
+def loop_liveness(what: str, last_turn: Callable[[], float], allowed_s: Callable[[], float]) -> Probe:
+    """Alive while ``what`` came round (monotonic ``last_turn()``) less than ``allowed_s()`` ago.
+
+    For processes whose main loop is their pulse (the dispatcher, the scheduler): a loop stuck on
+    a hung connection or a lost alarm stops turning, and the pod is restarted.
+    """
+
+    def probe() -> tuple[bool, str]:
+        age, allowed = time.monotonic() - last_turn(), allowed_s()
+        return age < allowed, f"{what} {age:.1f} s ago (stalled after {allowed:.0f} s)"
 
     return probe
 
@@ -48,6 +63,13 @@ def readiness(rt: Runtime) -> Probe:
         return not problems, "; ".join(problems) or "redis and postgres reachable"
 
     return probe
+
+
+def serve_health(rt: Runtime, live: Probe) -> HealthServer:
+    """Start the process's /metrics, /healthz (``live``) and /readyz server on ``METRICS_PORT``."""
+    server = HealthServer(rt.settings.metrics_port, live=live, ready=readiness(rt))
+    server.start()
+    return server
 
 
 def start_health_log(service: str, metrics: Metrics, interval_s: float) -> None:

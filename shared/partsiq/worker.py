@@ -23,7 +23,7 @@ from partsiq.connectivity import check_services
 from partsiq.health import HealthServer
 from partsiq.metrics import REGISTRY, QueueCollector
 from partsiq.middleware import JobTracking, Metrics
-from partsiq.probes import liveness, readiness, start_health_log
+from partsiq.probes import liveness, serve_health, start_health_log
 from partsiq.queues import SERVICES, Service
 from partsiq.settings import Settings
 
@@ -55,8 +55,7 @@ def _start_health(settings: Settings, rt: runtime.Runtime, service: Service) -> 
     tracking = next(m for m in rt.broker.middleware if isinstance(m, JobTracking))
     metrics = next(m for m in rt.broker.middleware if isinstance(m, Metrics))
     REGISTRY.register(QueueCollector(rt.broker.client, settings.redis_namespace, sorted(service.queues)))
-    server = HealthServer(settings.metrics_port, live=liveness(tracking.heartbeat), ready=readiness(rt))
-    server.start()
+    server = serve_health(rt, liveness(tracking.heartbeat))
     start_health_log(service.name, metrics, settings.health_log_interval_s)
     return server
 

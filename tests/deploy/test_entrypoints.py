@@ -2,8 +2,9 @@
 
 The container's argv comes from the rendered prod overlay (its args, else the Dockerfile's CMD, after
 the Dockerfile's ENTRYPOINT, ``/opt/venv/bin/partsiq``: the console script of this venv stands in for
-it) and its environment from the ConfigMap and the container's own variables. Each worker must report
-ready on its health endpoint, pass the image's HEALTHCHECK, take a job and exit 0 on SIGTERM.
+it) and its environment from the ConfigMap and the container's own variables. Each worker, the
+dispatcher and the scheduler must report ready on its health endpoint, pass the image's HEALTHCHECK and
+exit 0 on SIGTERM; the workers and the dispatcher must take a job.
 """
 
 from __future__ import annotations
@@ -177,7 +178,10 @@ def test_the_dispatcher_publishes_a_row_the_web_app_inserted_and_exits_0_on_sigt
 ):
     dispatcher = start("dispatcher")
     worker = start("platform")
+    port = dispatcher.port()
     dispatcher.wait_for_log("dispatcher started")
+    wait_for(lambda: get(port, "/readyz")[0] == 200, what="/readyz")
+    assert healthcheck(port) == 0
     with psycopg.connect(settings.psycopg_url, autocommit=True) as conn:
         conn.execute(
             'INSERT INTO "JobQueue" (id, "jobId", "queueName", "jobType", status, "organizationId", data, attempts, '
@@ -190,15 +194,21 @@ def test_the_dispatcher_publishes_a_row_the_web_app_inserted_and_exits_0_on_sigt
     assert row.status == JobStatus.COMPLETED
     assert dispatcher.stop() == 0, dispatcher.log
     assert worker.stop() == 0, worker.log
+    assert healthcheck(port) == 1
 
 
-def test_the_scheduler_loads_every_periodic_actor_and_exits_0_on_sigterm(start):
+def test_the_scheduler_loads_every_periodic_actor_passes_its_healthcheck_and_exits_0_on_sigterm(start):
     scheduler = start("scheduler")
+    port = scheduler.port()
 
     scheduler.wait_for_log("periodic email_sync_tick")
     scheduler.wait_for_log("periodic retention_tick")
+    scheduler.wait_for_log("scheduler started")
+    wait_for(lambda: get(port, "/readyz")[0] == 200, what="/readyz")
 
+    assert healthcheck(port) == 0
     assert scheduler.stop() == 0, scheduler.log
+    assert healthcheck(port) == 1
 
 
 def test_the_migration_job_creates_and_migrates_a_missing_database(start, settings):

@@ -41,10 +41,15 @@ def test_each_service_of_the_queue_table_is_a_deployment_running_its_worker_with
         assert int(env(deployment, config)["METRICS_PORT"]) == METRICS_PORT
 
 
+#: Every long-running process serves /metrics, /healthz and /readyz: the workers, the dispatcher, the scheduler.
+PROBED = [*SERVICES, "dispatcher", "scheduler"]
+
+
 def test_the_metrics_port_is_the_settings_port_in_every_container_probe_and_service(manifests):
     docs = manifests["base"]
 
-    for name in SERVICES:
+    assert sorted(PROBED) == sorted(d["metadata"]["name"] for d in find(docs, "Deployment"))
+    for name in PROBED:
         worker = container(one(docs, "Deployment", name))
         service = one(docs, "Service", f"{name}-metrics")
 
@@ -93,7 +98,7 @@ def test_compose_runs_the_same_commands_images_and_shutdown_timeouts_as_kubernet
                 == f"{deployment['spec']['template']['spec']['terminationGracePeriodSeconds']}s"
             )
     scraped = re.findall(r'targets: \["([\w-]+):(\d+)"\]', (ROOT / "monitoring/prometheus/prometheus.yml").read_text())
-    assert sorted(scraped) == sorted((name, str(METRICS_PORT)) for name in SERVICES)
+    assert sorted(scraped) == sorted((name, str(METRICS_PORT)) for name in PROBED)
 
 
 def test_keda_scales_each_queue_on_its_ready_list_with_a_target_of_its_threads_per_replica(manifests, settings):

@@ -122,7 +122,8 @@ def test_the_dashboard_has_a_stable_uid_and_datasource_namespace_and_service_var
         "Failure ratio",
         "percentiles",
         "deferrals",
-        "Workers",
+        "Processes up",
+        "Dispatcher and scheduler",
         "mailbox sync",
         "Search latency",
         "review",
@@ -147,11 +148,16 @@ def exported_names(exposition: str) -> set[str]:
     return names
 
 
-def test_every_series_the_alerts_dashboard_and_adapter_read_is_exported_by_the_workers(settings, worker_process):
-    workers = [worker_process(name) for name in SERVICES]
+def test_every_series_the_alerts_dashboard_and_adapter_read_is_exported_by_our_processes(
+    settings, worker_process, partsiq_process
+):
+    workers = [worker_process(name) for name in SERVICES] + [
+        partsiq_process("dispatcher"),
+        partsiq_process("scheduler"),
+    ]
     exported = {"up"}
     for worker in workers:
-        port = metrics_port(worker.wait_started())
+        port = metrics_port(worker)
         wait_for(lambda port=port: get(port, "/readyz")[0] == 200, what="the worker to be ready")
         exported |= exported_names(get(port, "/metrics")[1])
         worker.signal(signal.SIGTERM)
@@ -159,5 +165,6 @@ def test_every_series_the_alerts_dashboard_and_adapter_read_is_exported_by_the_w
     read = {name for query in queries for name in re.findall(r"\b(partsiq_[a-z_]+)(?=[{\[)\s])", query)}
 
     assert {"partsiq_queue_messages", "partsiq_mail_oldest_sync_age_seconds", "partsiq_quotes_extracted_total"} <= read
+    assert {"partsiq_dispatcher_jobs_total", "partsiq_scheduler_ticks_total"} <= read
     assert read - exported == set()
     assert all(worker.wait(timeout=60) == 0 for worker in workers)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
 import threading
 
 import psycopg
@@ -11,7 +13,9 @@ import pytest
 from partsiq.db.models import JobStatus
 from partsiq.dispatcher import Dispatcher
 from partsiq.jobs import enqueue
+from partsiq.probes import loop_liveness
 from tests.support.jobs import job_row, rows, wait_for_status
+from tests.support.metrics import get, metrics_port, scrape
 from tests.support.waiting import wait_for
 from tests.support.workers import running_worker
 
@@ -157,3 +161,38 @@ def test_a_lost_job_of_a_job_type_that_no_longer_exists_is_failed_not_republishe
     row = job_row(database, "legacy")
     assert row.status is JobStatus.FAILED
     assert "unknown job type 'retired-type'" in row.error
+
+
+def test_the_dispatcher_process_reports_what_it_did_and_its_health_and_exits_0_on_sigterm(
+    settings, database, partsiq_process
+):
+    dispatcher = partsiq_process("dispatcher").wait_for_log("dispatcher started")
+    port = metrics_port(dispatcher)
+    insert_as_prisma(settings, "web-ok", "canary", "org_x", {})
+    insert_as_prisma(settings, "web-bad", "serach", "org_x", {})
+    wait_for(lambda: job_row(database, "web-bad").status is JobStatus.FAILED, what="the bad row refused")
+    wait_for(lambda: job_row(database, "web-ok").status is JobStatus.QUEUED, what="the good row published")
+
+    body = scrape(dispatcher)
+    live, ready = get(port, "/healthz"), get(port, "/readyz")
+
+    assert 'partsiq_dispatcher_jobs_total{action="published"} 1.0' in body
+    assert 'partsiq_dispatcher_jobs_total{action="refused"} 1.0' in body
+    assert re.search(r"^partsiq_dispatcher_last_pass_timestamp_seconds 1\.\d+e\+09$", body, re.M)
+    assert "partsiq_queue_messages" not in body, "backlogs are the workers' to report"
+    assert live[0] == 200 and "dispatch loop turned" in live[1]
+    assert ready == (200, "ok: redis and postgres reachable\n")
+    dispatcher.signal(signal.SIGTERM)
+    assert dispatcher.wait() == 0, dispatcher.log
+
+
+def test_a_dispatch_loop_that_stops_turning_is_reported_dead(dispatcher):
+    live = loop_liveness("dispatch loop turned", lambda: dispatcher.last_turn, lambda: dispatcher.stalled_after_s)
+    dispatcher.publish_pending()
+    alive_after_a_pass, _ = live()
+
+    dispatcher.last_turn -= dispatcher.stalled_after_s
+    alive, reason = live()
+
+    assert alive_after_a_pass
+    assert not alive and reason.endswith("(stalled after 120 s)")

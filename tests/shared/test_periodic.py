@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import dramatiq
 import psycopg
+import pytest
+from dramatiq.brokers.stub import StubBroker
+from periodiq import PeriodiqMiddleware, cron
 
 from partsiq.db.models import JobStatus
+from partsiq.metrics import SCHEDULER_SENDS
+from partsiq.periodic import TrackedScheduler
+from partsiq.probes import loop_liveness
 from partsiq.retention import drop_old_dead_letters
 from tests.support.jobs import rows, wait_for_status
+from tests.support.metrics import get, metrics_port, scrape
 from tests.support.waiting import wait_for
 
 
@@ -76,29 +87,48 @@ def test_retention_drops_only_old_dead_letters(settings, broker):
     assert broker.client.hkeys(f"{key}.msgs") == [b"new"]
 
 
-def test_the_scheduler_lists_its_periodic_actors_and_stops_on_sigterm(settings):
-    import signal
-    import subprocess
-    import sys
+def test_the_scheduler_process_lists_its_actors_reports_its_health_and_stops_on_sigterm(partsiq_process):
+    scheduler = partsiq_process("scheduler").wait_for_log("scheduler started")
+    port = metrics_port(scheduler)
 
-    from tests.support.processes import settings_env
+    body = scrape(scheduler)
+    live, ready = get(port, "/healthz"), get(port, "/readyz")
+    scheduler.signal(signal.SIGTERM)
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "partsiq", "scheduler"],
-        env=settings_env(settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-    for line in proc.stdout:
-        output.append(line)
-        if "periodic retention_tick" in line:
-            break
-    time.sleep(1)
-    proc.send_signal(signal.SIGTERM)
-    rest, _ = proc.communicate(timeout=30)
+    assert scheduler.wait() == 0, scheduler.log
+    assert "periodic retention_tick: 17 * * * *" in scheduler.log
+    assert "periodic email_sync_tick: */5 * * * *" in scheduler.log
+    assert "scheduler stopping" in scheduler.log
+    assert re.search(r"^partsiq_scheduler_last_wake_timestamp_seconds 1\.\d+e\+09$", body, re.M)
+    assert live[0] == 200 and "scheduler woke" in live[1]
+    assert ready == (200, "ok: redis and postgres reachable\n")
 
-    assert proc.returncode == 0, "".join(output) + rest
-    assert "periodic retention_tick: 17 * * * *" in "".join(output)
-    assert "scheduler stopping" in rest
+
+@pytest.fixture
+def alarm() -> Iterator[None]:
+    """periodiq arms SIGALRM: leave the test process's alarm and handler as they were."""
+    handler = signal.getsignal(signal.SIGALRM)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, handler)
+
+
+def test_the_scheduler_sends_what_is_due_and_knows_when_its_alarm_will_wake_it(alarm):
+    broker = StubBroker(middleware=[PeriodiqMiddleware()])
+    every_minute = dramatiq.actor(lambda: None, actor_name="every_minute", broker=broker, periodic=cron("* * * * *"))
+    hourly = dramatiq.actor(lambda: None, actor_name="hourly", broker=broker, periodic=cron("0 * * * *"))
+    scheduler = TrackedScheduler([every_minute, hourly])
+    live = loop_liveness("scheduler woke", lambda: scheduler.last_wake, lambda: scheduler.allowed_s)
+    sent_before = SCHEDULER_SENDS.labels("every_minute")._value.get()
+
+    scheduler.schedule()
+    armed = signal.getitimer(signal.ITIMER_REAL)[0]
+    alive_while_waiting, _ = live()
+    scheduler.last_wake -= scheduler.allowed_s  # the alarm never came
+    alive, reason = live()
+
+    assert SCHEDULER_SENDS.labels("every_minute")._value.get() == sent_before + 1
+    assert broker.queues["default"].qsize() >= 1
+    assert 0 < armed <= 60 and armed <= scheduler.next_wake_in_s <= 61
+    assert alive_while_waiting
+    assert not alive and "stalled after" in reason

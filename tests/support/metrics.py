@@ -7,7 +7,7 @@ import subprocess
 import urllib.error
 import urllib.request
 
-from tests.support.processes import WorkerProcess
+from tests.support.processes import PartsiqProcess
 from tests.support.waiting import wait_for
 
 
@@ -20,14 +20,14 @@ def get(port: int, path: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def metrics_port(worker: WorkerProcess) -> int:
-    """The port the worker logged for its metrics and health server."""
+def metrics_port(worker: PartsiqProcess) -> int:
+    """The port the process logged for its metrics and health server."""
     match = wait_for(lambda: re.search(r"metrics and health on :(\d+)", worker.log), what="the metrics port")
     return int(match[1])
 
 
-def scrape(worker: WorkerProcess) -> str:
-    """The worker's /metrics, asserted to answer 200 and to pass ``promtool check metrics`` without a word."""
+def scrape(worker: PartsiqProcess) -> str:
+    """The process's /metrics, asserted to answer 200 and to pass ``promtool check metrics`` without a word."""
     status, body = get(metrics_port(worker), "/metrics")
     check = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, text=True, timeout=30)
     assert status == 200

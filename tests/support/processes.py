@@ -1,4 +1,4 @@
-"""Worker processes started the way production starts them: ``python -m partsiq worker``."""
+"""``partsiq`` processes started the way production starts them: ``python -m partsiq worker``, ``dispatcher``..."""
 
 from __future__ import annotations
 
@@ -31,14 +31,14 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
     return env
 
 
-class WorkerProcess:
-    """A ``partsiq worker SERVICE`` child with its log captured to a file."""
+class PartsiqProcess:
+    """A ``partsiq ARGS...`` child with its log captured to a file."""
 
-    def __init__(self, settings: Settings, service: str = "platform", **env: str) -> None:
-        self.log_path = Path(tempfile.mkstemp(prefix="partsiq-worker-", suffix=".log")[1])
+    def __init__(self, settings: Settings, *args: str, **env: str) -> None:
+        self.log_path = Path(tempfile.mkstemp(prefix=f"partsiq-{args[0]}-", suffix=".log")[1])
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "partsiq", "worker", service],
+            [sys.executable, "-m", "partsiq", *args],
             env=settings_env(settings, **env),
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -46,15 +46,13 @@ class WorkerProcess:
 
     @property
     def log(self) -> str:
-        """Everything the worker printed so far."""
+        """Everything the process printed so far."""
         return self.log_path.read_text(errors="replace")
 
-    def wait_started(self, timeout: float = 30) -> WorkerProcess:
-        """Block until the worker says it consumes its queues."""
-        wait_for(
-            lambda: "started: queues" in self.log or self.proc.poll() is not None, timeout=timeout, what="worker start"
-        )
-        assert self.proc.poll() is None, f"worker exited early:\n{self.log}"
+    def wait_for_log(self, text: str, timeout: float = 30) -> PartsiqProcess:
+        """Block until the process prints ``text``; fails if it exits first."""
+        wait_for(lambda: text in self.log or self.proc.poll() is not None, timeout=timeout, what=repr(text))
+        assert self.proc.poll() is None, f"exited early ({self.proc.returncode}):\n{self.log}"
         return self
 
     def signal(self, signum: int = signal.SIGTERM) -> None:
@@ -72,3 +70,15 @@ class WorkerProcess:
             self.proc.wait(timeout=10)
         self._log.close()
         self.log_path.unlink(missing_ok=True)
+
+
+class WorkerProcess(PartsiqProcess):
+    """A ``partsiq worker SERVICE`` child."""
+
+    def __init__(self, settings: Settings, service: str = "platform", **env: str) -> None:
+        super().__init__(settings, "worker", service, **env)
+
+    def wait_started(self, timeout: float = 30) -> WorkerProcess:
+        """Block until the worker says it consumes its queues."""
+        self.wait_for_log("started: queues", timeout)
+        return self

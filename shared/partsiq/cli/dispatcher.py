@@ -10,6 +10,8 @@ import click
 from partsiq import runtime
 from partsiq.connectivity import check_services
 from partsiq.dispatcher import Dispatcher
+from partsiq.metrics import DISPATCHED, DISPATCHER_PASS, export
+from partsiq.probes import loop_liveness, serve_health
 from partsiq.settings import Settings
 
 
@@ -26,5 +28,10 @@ def command(settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    export(DISPATCHED, DISPATCHER_PASS)
+    health = serve_health(
+        rt, loop_liveness("dispatch loop turned", lambda: dispatcher.last_turn, lambda: dispatcher.stalled_after_s)
+    )
     dispatcher.run()
+    health.stop()
     rt.close()

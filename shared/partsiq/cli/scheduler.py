@@ -18,6 +18,6 @@ def command(settings: Settings) -> None:
     """Run periodiq with the periodic actors (deploy exactly one)."""
     check_services(settings)
     rt = runtime.start(settings)
-    code = run_scheduler(rt.broker)
+    code = run_scheduler(rt)
     rt.close()
     sys.exit(code)

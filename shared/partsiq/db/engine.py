@@ -24,6 +24,10 @@ if TYPE_CHECKING:  # alembic takes over a second to import: only migrations need
 
 log = logging.getLogger(__name__)
 
+#: A server that stops answering (a host gone, a dropped route) fails a new connection in 10 s
+#: instead of the kernel's two minutes of SYN retries, so loops and probes notice.
+CONNECT_ARGS = {"connect_timeout": 10}
+
 
 class Database:
     """One process's handle on PostgreSQL: a pooled engine and a session factory."""
@@ -36,7 +40,13 @@ class Database:
     @cached_property
     def engine(self) -> Engine:
         """The pooled engine (created on first use, pre-pinged so restarts are survived)."""
-        return create_engine(self.url, pool_size=self.pool_size, max_overflow=self.pool_size, pool_pre_ping=True)
+        return create_engine(
+            self.url,
+            pool_size=self.pool_size,
+            max_overflow=self.pool_size,
+            pool_pre_ping=True,
+            connect_args=CONNECT_ARGS,
+        )
 
     @cached_property
     def autocommit_engine(self) -> Engine:
@@ -52,6 +62,7 @@ class Database:
             max_overflow=self.pool_size,
             isolation_level="AUTOCOMMIT",
             pool_recycle=300,
+            connect_args=CONNECT_ARGS,
         )
 
     @cached_property
