@@ -10,7 +10,8 @@
 # 2. buildah bud --build-arg BASE=localhost/partsiq-base:bookworm -f docker/<service>.Dockerfile .
 # 3. Smoke test, `buildah run --isolation chroot` on the host network: `partsiq db upgrade` on a scratch
 #    database, then the image's own entrypoint and command (the worker) until /readyz answers 200 and
-#    the HEALTHCHECK passes; then SIGTERM, and the worker must exit 0.
+#    the HEALTHCHECK passes, takes a job; then SIGTERM, and the worker must exit 0. The same for the
+#    image's other command (platform: the dispatcher; email-monitor: the scheduler), without the job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,9 +50,16 @@ if ! buildah inspect --type image "$base" >/dev/null 2>&1; then
   echo "base $base made in $(($(date +%s) - started)) s"
 fi
 
+# parts-search: this machine's CPU torch wheel (pip's find-links), mounted into the build, when there is one.
+wheel_args=()
+if [ "$service" = parts-search ] && [ -z "${TORCH_INDEX_URL:-}" ]; then
+  wheel=$(ls /opt/wheels/torch-*+cpu-*.whl 2>/dev/null | head -1 || true)
+  [ -n "$wheel" ] && wheel_args=(--volume /opt/wheels:/wheels:ro --build-arg "TORCH_WHEEL=/wheels/$(basename "$wheel")")
+fi
+
 build_started=$(date +%s)
 buildah bud --quiet --layers --format docker --build-arg "BASE=$base" ${TORCH_INDEX_URL:+--build-arg "TORCH_INDEX_URL=$TORCH_INDEX_URL"} \
-  -f "$dockerfile" -t "$image" . >/dev/null
+  "${wheel_args[@]}" -f "$dockerfile" -t "$image" . >/dev/null
 echo "built $image in $(($(date +%s) - build_started)) s: $(buildah images --format '{{.Size}}' "$image")"
 
 # Smoke test: what the container runs, against this machine's Redis and PostgreSQL.
@@ -99,4 +107,28 @@ wait %1 && code=0 || code=$?
 worker=
 tail -2 "$log"
 [ "$code" -eq 0 ] || { echo "the worker exited $code on SIGTERM" >&2; exit 1; }
+# The image's other long-running command (the manifests' args): ready, healthy, exit 0 on SIGTERM.
+case $service in
+  platform) other=dispatcher ;;
+  email-monitor) other=scheduler ;;
+  *) other= ;;
+esac
+if [ -n "$other" ]; then
+  buildah run "${envs[@]}" "$container" -- /opt/venv/bin/partsiq "$other" >"$log" 2>&1 &
+  runner=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "127.0.0.1:$smoke_port/readyz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fsS "127.0.0.1:$smoke_port/readyz"
+  buildah run --env "METRICS_PORT=$smoke_port" "$container" -- /opt/venv/bin/python /opt/healthcheck.py
+  worker=$(pgrep -n -f "/opt/venv/bin/partsiq $other")
+  kill -TERM "$worker"
+  for _ in $(seq 1 60); do kill -0 "$worker" 2>/dev/null || break; sleep 0.5; done
+  wait "$runner" && code=0 || code=$?
+  worker=
+  tail -1 "$log"
+  [ "$code" -eq 0 ] || { echo "$other exited $code on SIGTERM" >&2; exit 1; }
+  echo "$other: ready, healthy, exit 0 on SIGTERM"
+fi
 echo "smoke test passed: ready, healthy, exit 0 on SIGTERM; $(($(date +%s) - started)) s in all"

@@ -14,6 +14,8 @@ ARG UV_VERSION=0.13.8
 #: An extra index serving CPU builds of torch (PyTorch's CPU wheel index, or a mirror of it). Empty: the
 #: registry's default torch build, which carries CUDA libraries (several GB).
 ARG TORCH_INDEX_URL=
+#: Or a CPU torch wheel file visible to the build (`make image` mounts this machine's with buildah --volume).
+ARG TORCH_WHEEL=
 # The system trust store for pip and uv (a build behind a TLS-inspecting proxy adds its CA to the base).
 ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
     SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
@@ -36,7 +38,8 @@ RUN /opt/uv/bin/uv export --frozen --no-dev --no-emit-workspace --package partsi
 # The embedding runtime is outside uv.lock (pinned in its own file): a layer of its own, before the code.
 COPY services/parts_search/requirements-embedding.txt /tmp/requirements-embedding.txt
 RUN /opt/uv/bin/uv pip install --no-config --python /opt/venv/bin/python --no-cache \
-        ${TORCH_INDEX_URL:+--extra-index-url "${TORCH_INDEX_URL}"} -r /tmp/requirements-embedding.txt
+        ${TORCH_INDEX_URL:+--extra-index-url "${TORCH_INDEX_URL}"} ${TORCH_WHEEL:+"${TORCH_WHEEL}"} \
+        -r /tmp/requirements-embedding.txt
 # Then the code: the library and this service, nothing else.
 COPY shared/ shared/
 COPY services/parts_search/ services/parts_search/
@@ -58,7 +61,7 @@ USER 10001:10001
 WORKDIR /tmp
 #: METRICS_PORT: /metrics, /healthz (the heartbeat) and /readyz.
 EXPOSE 9191
-# The worker's heartbeat on METRICS_PORT (docker/healthcheck.py); commands without HTTP disable it.
+# The process's own /healthz on METRICS_PORT (docker/healthcheck.py); the migration one-shot disables it.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["/opt/venv/bin/python", "/opt/healthcheck.py"]
 # Exec form: the worker is PID 1 and receives SIGTERM itself (two-stage shutdown).

@@ -46,7 +46,7 @@ USER 10001:10001
 WORKDIR /tmp
 #: METRICS_PORT: /metrics, /healthz (the heartbeat) and /readyz.
 EXPOSE 9191
-# The worker's heartbeat on METRICS_PORT (docker/healthcheck.py); commands without HTTP disable it.
+# The process's own /healthz on METRICS_PORT (docker/healthcheck.py); the migration one-shot disables it.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["/opt/venv/bin/python", "/opt/healthcheck.py"]
 # Exec form: the worker is PID 1 and receives SIGTERM itself (two-stage shutdown).
