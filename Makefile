@@ -44,6 +44,10 @@ lint-tools: .venv-lint/installed ## checkov, hadolint, yamllint, check-jsonschem
 services: ## Start Redis and PostgreSQL if they are down (installs them with apt if missing)
 	scripts/services.sh
 
+.PHONY: test-tools
+test-tools: ## The system tools the tests run (Dovecot, promtool, node, docker-compose, kubectl), if missing
+	scripts/test-tools.sh
+
 .PHONY: db
 db: install services ## Create the database and apply migrations
 	$(BIN)/partsiq db upgrade
@@ -53,7 +57,7 @@ demo: db embedding-runtime ## Set up everything and run the pipeline end to end 
 	$(BIN)/partsiq demo
 
 .PHONY: test
-test: install services embedding-runtime lint-tools ## Set up everything and run the whole test suite
+test: install services test-tools embedding-runtime lint-tools ## Set up everything and run the whole test suite
 	$(BIN)/pytest
 
 .PHONY: lint
@@ -92,7 +96,7 @@ monitoring: install ## Regenerate the Grafana dashboard and the PrometheusRule (
 	$(BIN)/python monitoring/generate.py
 
 .PHONY: test-deploy
-test-deploy: install services lint-tools ## Only the deployment tests (manifests, images, monitoring; tests/deploy)
+test-deploy: install services test-tools lint-tools ## Only the deployment tests (manifests, images, monitoring; tests/deploy)
 	$(BIN)/pytest tests/deploy
 
 .PHONY: image
