@@ -50,10 +50,12 @@ if ! buildah inspect --type image "$base" >/dev/null 2>&1; then
   echo "base $base made in $(($(date +%s) - started)) s"
 fi
 
-# parts-search: this machine's CPU torch wheel (pip's find-links), mounted into the build, when there is one.
+# parts-search: this machine's CPU torch wheel of the pinned version (the one pip finds in /opt/wheels),
+# mounted into the build and installed from its path, when there is one.
 wheel_args=()
 if [ "$service" = parts-search ] && [ -z "${TORCH_INDEX_URL:-}" ]; then
-  wheel=$(ls /opt/wheels/torch-*+cpu-*.whl 2>/dev/null | head -1 || true)
+  torch=$(sed -n 's/^torch==//p' services/parts_search/requirements-embedding.txt)
+  wheel=$(ls /opt/wheels/torch-"$torch"+cpu-*.whl 2>/dev/null | head -1 || true)
   [ -n "$wheel" ] && wheel_args=(--volume /opt/wheels:/wheels:ro --build-arg "TORCH_WHEEL=/wheels/$(basename "$wheel")")
 fi
 
@@ -66,8 +68,10 @@ echo "built $image in $(($(date +%s) - build_started)) s: $(buildah images --for
 container=$(buildah from --quiet "$image")
 log=$(mktemp)
 worker=
+runner=
 cleanup() {
   [ -n "$worker" ] && kill -KILL "$worker" 2>/dev/null || true
+  [ -n "$runner" ] && kill -KILL "$runner" 2>/dev/null || true
   buildah rm "$container" >/dev/null 2>&1 || true
   rm -f "$log"
 }
@@ -79,6 +83,7 @@ entrypoint=$(buildah inspect --type image --format '{{.Docker.Config.Entrypoint}
 read -r -a argv < <(echo "$entrypoint" | tr -d '[]' | tr -s ' ')
 echo "running the image's command: ${argv[*]} (uid $(buildah run "$container" -- id -u))"
 buildah run "${envs[@]}" "$container" -- "${argv[@]}" >"$log" 2>&1 &
+runner=$!
 for _ in $(seq 1 120); do
   curl -fsS "127.0.0.1:$smoke_port/readyz" >/dev/null 2>&1 && break
   sleep 0.5
@@ -103,8 +108,8 @@ grep -q '^{' <<<"$result" || { echo "the worker did not finish the job" >&2; exi
 worker=$(grep -o 'pid [0-9]*' "$log" | head -1 | cut -d' ' -f2)
 kill -TERM "$worker"
 for _ in $(seq 1 60); do kill -0 "$worker" 2>/dev/null || break; sleep 0.5; done
-wait %1 && code=0 || code=$?
-worker=
+wait "$runner" && code=0 || code=$?
+worker= runner=
 tail -2 "$log"
 [ "$code" -eq 0 ] || { echo "the worker exited $code on SIGTERM" >&2; exit 1; }
 # The image's other long-running command (the manifests' args): ready, healthy, exit 0 on SIGTERM.
@@ -122,11 +127,11 @@ if [ -n "$other" ]; then
   done
   curl -fsS "127.0.0.1:$smoke_port/readyz"
   buildah run --env "METRICS_PORT=$smoke_port" "$container" -- /opt/venv/bin/python /opt/healthcheck.py
-  worker=$(pgrep -n -f "/opt/venv/bin/partsiq $other")
+  worker=$(pgrep -n -f "/opt/venv/bin/partsiq $other") || { echo "$other is not running:" >&2; cat "$log" >&2; exit 1; }
   kill -TERM "$worker"
   for _ in $(seq 1 60); do kill -0 "$worker" 2>/dev/null || break; sleep 0.5; done
   wait "$runner" && code=0 || code=$?
-  worker=
+  worker= runner=
   tail -1 "$log"
   [ "$code" -eq 0 ] || { echo "$other exited $code on SIGTERM" >&2; exit 1; }
   echo "$other: ready, healthy, exit 0 on SIGTERM"

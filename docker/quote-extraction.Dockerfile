@@ -46,7 +46,7 @@ COPY docker/healthcheck.py /opt/healthcheck.py
 # A non-root uid that owns no file: the only path it writes is /tmp (an emptyDir in Kubernetes).
 USER 10001:10001
 WORKDIR /tmp
-#: METRICS_PORT: /metrics, /healthz (the heartbeat) and /readyz.
+#: METRICS_PORT: /metrics, /healthz (the process's pulse) and /readyz.
 EXPOSE 9191
 # The process's own /healthz on METRICS_PORT (docker/healthcheck.py); the migration one-shot disables it.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \

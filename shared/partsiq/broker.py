@@ -32,9 +32,15 @@ def job_type_resolver(settings: Settings) -> functools._lru_cache_wrapper[JobTyp
     return resolve
 
 
+#: A Redis that stops answering (rather than refusing) fails a connect in 10 s and a command in 30 s,
+#: instead of hanging on the kernel's SYN retries or a dead socket: the loops retry, probes see them turn.
+#: No command we or Dramatiq's Redis broker send blocks on the server (fetches are Lua scripts).
+REDIS_TIMEOUTS = {"socket_connect_timeout": 10, "socket_timeout": 30}
+
+
 def redis_client(settings: Settings) -> redis.Redis:
     """A client for REDIS_URL (``rediss://`` TLS options go in the URL's query string)."""
-    return redis.Redis.from_url(settings.redis_url.get_secret_value())
+    return redis.Redis.from_url(settings.redis_url.get_secret_value(), **REDIS_TIMEOUTS)
 
 
 def build_broker(settings: Settings, database: Database | None = None) -> RedisBroker:

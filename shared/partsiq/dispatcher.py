@@ -23,6 +23,7 @@ import json
 import logging
 import threading
 import time
+from typing import Any
 
 import psycopg
 import redis
@@ -83,9 +84,9 @@ class Dispatcher:
         self.last_turn = time.monotonic()
 
     @property
-    def stalled_after_s(self) -> float:
-        """How long the loop may go without turning before the process counts as hung."""
-        return max(STALLED_AFTER_S, 3 * self.settings.dispatcher_sweep_s)
+    def deadline(self) -> float:
+        """When (monotonic s) the loop must have turned again, or the process counts as hung."""
+        return self.last_turn + max(STALLED_AFTER_S, 3 * self.settings.dispatcher_sweep_s)
 
     def publish_pending(self) -> int:
         """Publish every PENDING row (in batches); returns how many were published."""
@@ -137,6 +138,7 @@ class Dispatcher:
         """Publish again the jobs whose message Redis no longer has; returns how many."""
         queues = {jt.queue for jt in job_types().values()}
         present = job_ids_in_redis(self.broker.client, self.settings.redis_namespace, queues)
+        self.last_turn = time.monotonic()  # the scan grows with the backlog: it counts as a turn
         conn = self.engine.raw_connection()
         try:
             cursor = conn.cursor()
@@ -164,39 +166,55 @@ class Dispatcher:
         return len(republished)
 
     def run(self) -> None:
-        """Publish on NOTIFY and on every sweep, recover on its interval, until :meth:`stop`."""
-        listener = psycopg.connect(self.settings.psycopg_url, autocommit=True)
-        listener.execute(f"LISTEN {PENDING_CHANNEL}")
+        """Publish on NOTIFY and on every sweep, recover on its interval, until :meth:`stop`.
+
+        Redis or PostgreSQL going away is retried with backoff (up to 30 s), the LISTEN
+        connection included: the loop keeps turning through an outage, so the process
+        stays alive and resumes by itself.
+        """
+        listener: psycopg.Connection[Any] | None = None
         next_recovery = time.monotonic()
-        log.info("dispatcher started: listening on %s", PENDING_CHANNEL)
         failures = 0
         try:
             while not self.stop_event.is_set():
                 self.last_turn = time.monotonic()
                 try:
+                    if listener is None:
+                        listener = self._listen(again=failures > 0)
                     self.publish_pending()
                     if time.monotonic() >= next_recovery:
                         self.recover()
                         next_recovery = time.monotonic() + self.settings.dispatcher_recovery_s
                     failures = 0
                     DISPATCHER_PASS.set_to_current_time()
+                    # Wake on the first notification (the rest of a burst is taken by the next
+                    # publish_pending) or when the sweep is due.
+                    for _ in listener.notifies(timeout=self.settings.dispatcher_sweep_s, stop_after=1):
+                        pass
                 except (redis.RedisError, psycopg.Error, DBAPIError) as error:
                     failures += 1
                     log.warning("dispatch failed (%s); retrying", str(error).strip().splitlines()[0])
+                    if isinstance(error, psycopg.Error | DBAPIError) and listener is not None:
+                        listener.close()  # it may be the connection that broke: LISTEN again on a fresh one
+                        listener = None
                     self.stop_event.wait(min(2**failures, 30))
-                    continue
                 except Exception:  # a bug must not become a crash loop that stops all publishing
                     failures += 1
                     log.exception("dispatch failed unexpectedly; retrying")
                     self.stop_event.wait(min(2**failures, 30))
-                    continue
-                # Wake on the first notification (the rest of a burst is taken by the next
-                # publish_pending) or when the sweep is due.
-                for _ in listener.notifies(timeout=self.settings.dispatcher_sweep_s, stop_after=1):
-                    pass
         finally:
-            listener.close()
+            if listener is not None:
+                listener.close()
             log.info("dispatcher stopped")
+
+    def _listen(self, *, again: bool) -> psycopg.Connection[Any]:
+        listener = psycopg.connect(self.settings.psycopg_url, autocommit=True, connect_timeout=10)
+        listener.execute(f"LISTEN {PENDING_CHANNEL}")
+        if again:
+            log.info("dispatcher listening again on %s", PENDING_CHANNEL)
+        else:
+            log.info("dispatcher started: listening on %s", PENDING_CHANNEL)
+        return listener
 
     def stop(self) -> None:
         """Ask :meth:`run` to return (within a second)."""

@@ -1,7 +1,8 @@
 """The per-process HTTP server: ``/metrics``, ``/healthz`` (liveness) and ``/readyz`` (readiness).
 
-Liveness is the worker's own heartbeat being fresh, never the broker's reachability: a
-Redis outage must not make Kubernetes restart every pod. Readiness is Redis and
+Liveness is the process's own pulse (a worker's heartbeat, the dispatcher's loop, the
+scheduler's wake-ups: :mod:`partsiq.probes`), never the broker's reachability: a Redis
+outage must not make Kubernetes restart every pod. Readiness is Redis and
 PostgreSQL answering, so a pod that cannot reach them is taken out of rotation and comes
 back by itself.
 """

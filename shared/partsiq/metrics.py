@@ -1,4 +1,4 @@
-"""Prometheus metrics of a worker process (bounded labels only: queue, job type, outcome, state).
+"""Prometheus metrics of our processes (bounded labels only: queue, job type, outcome, state, action, actor).
 
 Counters and histograms are updated by the middleware as jobs run; queue depths are read
 from Redis at scrape time by :class:`QueueCollector`, so every replica reports the same

@@ -22,7 +22,7 @@ from dramatiq.middleware import CurrentMessage
 from periodiq import Scheduler
 
 from partsiq.metrics import SCHEDULER_SENDS, SCHEDULER_WAKE, export
-from partsiq.probes import loop_liveness, serve_health
+from partsiq.probes import deadline_liveness, serve_health
 from partsiq.runtime import Runtime
 
 log = logging.getLogger("partsiq.scheduler")
@@ -46,34 +46,32 @@ def time_slot() -> str:
 
 
 class TrackedScheduler(Scheduler):  # type: ignore[misc]  # periodiq is untyped
-    """periodiq's scheduler, recording when it woke and when its alarm will wake it next.
+    """periodiq's scheduler, keeping the deadline by which it must wake up again.
 
     periodiq sleeps on ``SIGALRM`` until the next actor is due (up to five minutes here), so a
     lost alarm or a send stuck on Redis would stop the ticks silently. ``/healthz`` reads
-    :attr:`last_wake` and :attr:`allowed_s`: alive while the armed alarm is not more than
-    :attr:`LATE_S` overdue.
+    :attr:`deadline`: while sending, :attr:`LATE_S` from the wake-up; once the alarm is armed,
+    :attr:`LATE_S` after it rings.
     """
 
-    #: How late a wake may be before the process counts as hung.
+    #: How late a wake-up (or how long a round of sends) may be before the process counts as hung.
     LATE_S = 60.0
 
     def __init__(self, actors: list[dramatiq.Actor[Any, Any]]) -> None:
         super().__init__(actors)
-        self.last_wake = time.monotonic()
+        self.deadline = time.monotonic() + self.LATE_S
         self.next_wake_in_s = 0.0
 
-    @property
-    def allowed_s(self) -> float:
-        """How long after :attr:`last_wake` the next wake must come."""
-        return self.next_wake_in_s + self.LATE_S
-
     def schedule(self) -> None:
-        self.last_wake = time.monotonic()
+        woke = time.monotonic()
+        self.deadline = woke + self.LATE_S
         SCHEDULER_WAKE.set_to_current_time()
         super().schedule()
         # periodiq armed alarm(): on Linux it is the ITIMER_REAL timer, which getitimer reads without
         # disturbing it (0: it asked to be woken at once through its queue).
-        self.next_wake_in_s = time.monotonic() - self.last_wake + signal.getitimer(signal.ITIMER_REAL)[0]
+        armed = signal.getitimer(signal.ITIMER_REAL)[0]
+        self.next_wake_in_s = time.monotonic() - woke + armed
+        self.deadline = time.monotonic() + armed + self.LATE_S
 
     def send_actors(self, actors: list[dramatiq.Actor[Any, Any]], now: object) -> None:
         super().send_actors(actors, now)
@@ -97,7 +95,7 @@ def run_scheduler(rt: Runtime) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     export(SCHEDULER_SENDS, SCHEDULER_WAKE)
-    health = serve_health(rt, loop_liveness("scheduler woke", lambda: scheduler.last_wake, lambda: scheduler.allowed_s))
+    health = serve_health(rt, deadline_liveness("scheduler wake-up", lambda: scheduler.deadline))
     scheduler.schedule()
     log.info("scheduler started: next wake in %.0f s", scheduler.next_wake_in_s)
     scheduler.loop()

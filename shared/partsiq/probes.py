@@ -31,16 +31,18 @@ def liveness(heartbeat: Heartbeat) -> Probe:
     return probe
 
 
-def loop_liveness(what: str, last_turn: Callable[[], float], allowed_s: Callable[[], float]) -> Probe:
-    """Alive while ``what`` came round (monotonic ``last_turn()``) less than ``allowed_s()`` ago.
+def deadline_liveness(what: str, deadline: Callable[[], float]) -> Probe:
+    """Alive until the monotonic ``deadline()`` by which ``what`` must next happen has passed.
 
     For processes whose main loop is their pulse (the dispatcher, the scheduler): a loop stuck on
-    a hung connection or a lost alarm stops turning, and the pod is restarted.
+    a hung connection or a lost alarm misses its deadline, and the pod is restarted.
     """
 
     def probe() -> tuple[bool, str]:
-        age, allowed = time.monotonic() - last_turn(), allowed_s()
-        return age < allowed, f"{what} {age:.1f} s ago (stalled after {allowed:.0f} s)"
+        left = deadline() - time.monotonic()
+        if left > 0:
+            return True, f"next {what} due within {left:.0f} s"
+        return False, f"{what} overdue by {-left:.1f} s"
 
     return probe
 

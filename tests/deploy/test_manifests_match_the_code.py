@@ -204,7 +204,11 @@ def test_workers_have_disruption_budgets_and_only_services_that_call_out_may_rea
     }
     deny = one(docs, "NetworkPolicy", "default-deny")["spec"]
 
-    assert all(budgets[name] == {"maxUnavailable": 1, "selector": budgets[name]["selector"]} for name in SERVICES)
+    assert all(
+        budgets[name]
+        == {"maxUnavailable": 1, "unhealthyPodEvictionPolicy": "AlwaysAllow", "selector": budgets[name]["selector"]}
+        for name in [*SERVICES, "dispatcher"]
+    )
     assert calls_out == {"parts-search", "email-monitor", "quote-extraction"}
     assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
 

@@ -11,7 +11,7 @@ from partsiq import runtime
 from partsiq.connectivity import check_services
 from partsiq.dispatcher import Dispatcher
 from partsiq.metrics import DISPATCHED, DISPATCHER_PASS, export
-from partsiq.probes import loop_liveness, serve_health
+from partsiq.probes import deadline_liveness, serve_health
 from partsiq.settings import Settings
 
 
@@ -29,9 +29,7 @@ def command(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     export(DISPATCHED, DISPATCHER_PASS)
-    health = serve_health(
-        rt, loop_liveness("dispatch loop turned", lambda: dispatcher.last_turn, lambda: dispatcher.stalled_after_s)
-    )
+    health = serve_health(rt, deadline_liveness("dispatch loop turn", lambda: dispatcher.deadline))
     dispatcher.run()
     health.stop()
     rt.close()
