@@ -81,16 +81,35 @@ envs=(--env "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/$smoke_db" --env 
 buildah run "${envs[@]}" "$container" -- /opt/venv/bin/partsiq db upgrade >/dev/null 2>&1
 entrypoint=$(buildah inspect --type image --format '{{.Docker.Config.Entrypoint}} {{.Docker.Config.Cmd}}' "$image")
 read -r -a argv < <(echo "$entrypoint" | tr -d '[]' | tr -s ' ')
+
+# start ARGV...: run a command of the image in the background; wait until /readyz answers and the
+# HEALTHCHECK passes. chroot isolation shares the PID namespace, so its process is this machine's.
+start() {
+  buildah run "${envs[@]}" "$container" -- "$@" >"$log" 2>&1 &
+  runner=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "127.0.0.1:$smoke_port/readyz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fsS "127.0.0.1:$smoke_port/readyz" || { cat "$log" >&2; exit 1; }
+  buildah run --env "METRICS_PORT=$smoke_port" "$container" -- /opt/venv/bin/python /opt/healthcheck.py
+  echo "healthcheck: ok"
+  worker=$(pgrep -n -f "python[^ ]* $*") || { echo "$* is not running:" >&2; cat "$log" >&2; exit 1; }
+  echo "pid $worker: $(tr "\\0" " " </proc/"$worker"/cmdline)"
+}
+
+# stop: SIGTERM, and the command must exit 0.
+stop() {
+  kill -TERM "$worker"
+  for _ in $(seq 1 60); do kill -0 "$worker" 2>/dev/null || break; sleep 0.5; done
+  wait "$runner" && code=0 || code=$?
+  worker= runner=
+  tail -1 "$log"
+  [ "$code" -eq 0 ] || { echo "exited $code on SIGTERM" >&2; exit 1; }
+}
+
 echo "running the image's command: ${argv[*]} (uid $(buildah run "$container" -- id -u))"
-buildah run "${envs[@]}" "$container" -- "${argv[@]}" >"$log" 2>&1 &
-runner=$!
-for _ in $(seq 1 120); do
-  curl -fsS "127.0.0.1:$smoke_port/readyz" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fsS "127.0.0.1:$smoke_port/readyz"
-buildah run --env "METRICS_PORT=$smoke_port" "$container" -- /opt/venv/bin/python /opt/healthcheck.py
-echo "healthcheck: ok"
+start "${argv[@]}"
 # A job of the service's own type, enqueued with the image's CLI: the worker must take it and finish it
 # (completed, or failed for good on purpose: it names a message or conversation that does not exist).
 case $service in
@@ -104,14 +123,8 @@ result=$(timeout 120 buildah run "${envs[@]}" "$container" -- /opt/venv/bin/part
   --data "$data" --wait 2>/dev/null) || true
 echo "job $job: $(echo "$result" | tr -s ' \n' ' ' | cut -c1-200)"
 grep -q '^{' <<<"$result" || { echo "the worker did not finish the job" >&2; exit 1; }
-# chroot isolation shares the PID namespace: the worker logs its pid, which is this machine's.
-worker=$(grep -o 'pid [0-9]*' "$log" | head -1 | cut -d' ' -f2)
-kill -TERM "$worker"
-for _ in $(seq 1 60); do kill -0 "$worker" 2>/dev/null || break; sleep 0.5; done
-wait "$runner" && code=0 || code=$?
-worker= runner=
-tail -2 "$log"
-[ "$code" -eq 0 ] || { echo "the worker exited $code on SIGTERM" >&2; exit 1; }
+stop
+
 # The image's other long-running command (the manifests' args): ready, healthy, exit 0 on SIGTERM.
 case $service in
   platform) other=dispatcher ;;
@@ -119,21 +132,8 @@ case $service in
   *) other= ;;
 esac
 if [ -n "$other" ]; then
-  buildah run "${envs[@]}" "$container" -- /opt/venv/bin/partsiq "$other" >"$log" 2>&1 &
-  runner=$!
-  for _ in $(seq 1 120); do
-    curl -fsS "127.0.0.1:$smoke_port/readyz" >/dev/null 2>&1 && break
-    sleep 0.5
-  done
-  curl -fsS "127.0.0.1:$smoke_port/readyz"
-  buildah run --env "METRICS_PORT=$smoke_port" "$container" -- /opt/venv/bin/python /opt/healthcheck.py
-  worker=$(pgrep -n -f "/opt/venv/bin/partsiq $other") || { echo "$other is not running:" >&2; cat "$log" >&2; exit 1; }
-  kill -TERM "$worker"
-  for _ in $(seq 1 60); do kill -0 "$worker" 2>/dev/null || break; sleep 0.5; done
-  wait "$runner" && code=0 || code=$?
-  worker= runner=
-  tail -1 "$log"
-  [ "$code" -eq 0 ] || { echo "$other exited $code on SIGTERM" >&2; exit 1; }
-  echo "$other: ready, healthy, exit 0 on SIGTERM"
+  echo "running the image's other command: $other"
+  start /opt/venv/bin/partsiq "$other"
+  stop
 fi
 echo "smoke test passed: ready, healthy, exit 0 on SIGTERM; $(($(date +%s) - started)) s in all"
