@@ -31,6 +31,10 @@ class ServiceUnreachable(PartsIQError):
     """Redis or PostgreSQL cannot be reached; the message says what to start."""
 
 
+class PortInUse(PartsIQError):
+    """METRICS_PORT is taken (another process on this host); the message says what to set."""
+
+
 class CredentialsError(PartsIQError):
     """Credentials cannot be encrypted or decrypted (missing or wrong key, corrupt envelope)."""
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import psycopg
 import redis
 
+from partsiq.errors import PortInUse
 from partsiq.health import HealthServer, Probe
 from partsiq.lease import Heartbeat
 from partsiq.metrics import STARTED_AT
@@ -69,7 +70,14 @@ def readiness(rt: Runtime) -> Probe:
 
 def serve_health(rt: Runtime, live: Probe) -> HealthServer:
     """Start the process's /metrics, /healthz (``live``) and /readyz server on ``METRICS_PORT``."""
-    server = HealthServer(rt.settings.metrics_port, live=live, ready=readiness(rt))
+    port = rt.settings.metrics_port
+    try:
+        server = HealthServer(port, live=live, ready=readiness(rt))
+    except OSError as error:
+        raise PortInUse(
+            f"cannot serve /metrics, /healthz and /readyz on port {port} ({error.strerror}): give each process "
+            "on this host its own METRICS_PORT (0: any free port, logged)"
+        ) from None
     server.start()
     return server
 

@@ -20,6 +20,7 @@ import dramatiq
 
 from partsiq import runtime
 from partsiq.connectivity import check_services
+from partsiq.errors import PortInUse
 from partsiq.health import HealthServer
 from partsiq.metrics import REGISTRY, QueueCollector
 from partsiq.middleware import JobTracking, Metrics
@@ -92,8 +93,12 @@ def run(settings: Settings, service_name: str) -> int:
         rt.close()
         log.info("worker %s stopped before it started", service.name)
         return RET_OK
+    try:
+        health = _start_health(settings, rt, service)  # before any job: a taken port stops it here
+    except PortInUse:
+        rt.close()
+        raise
     worker.start()
-    health = _start_health(settings, rt, service)
     log.info(
         "worker %s started: queues %s, %d threads, pid %d",
         service.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from collections.abc import Callable, Iterator
 
@@ -94,3 +95,30 @@ def test_readiness_follows_redis_while_liveness_stays_healthy(settings: Settings
     assert live_during_outage == [200, 200, 200]
     assert get(port, "/healthz")[0] == 200
     assert worker.proc.poll() is None
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port some other process on this host already listens on."""
+    with socket.socket() as other:
+        other.bind(("0.0.0.0", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+@pytest.mark.parametrize("command", [("worker", "platform"), ("dispatcher",), ("scheduler",)])
+def test_a_process_whose_metrics_port_is_taken_exits_2_saying_what_to_set_before_taking_any_job(
+    command, settings, database, organization, partsiq_process, taken_port
+):
+    producer = runtime.start(settings)
+    job_id = enqueue("canary", organization, {})
+    producer.close()
+
+    process = partsiq_process(*command, METRICS_PORT=str(taken_port))
+    code = process.wait(timeout=60)
+
+    assert code == 2, process.log
+    assert f"partsiq: cannot serve /metrics, /healthz and /readyz on port {taken_port}" in process.log
+    assert "give each process on this host its own METRICS_PORT" in process.log
+    assert "Traceback" not in process.log
+    assert wait_for_status(database, job_id, JobStatus.QUEUED).attempts == 0, "no job was taken"
