@@ -168,3 +168,11 @@ def test_every_series_the_alerts_dashboard_and_adapter_read_is_exported_by_our_p
     assert {"partsiq_dispatcher_jobs_total", "partsiq_scheduler_ticks_total"} <= read
     assert read - exported == set()
     assert all(worker.wait(timeout=60) == 0 for worker in workers)
+
+
+def test_the_readme_says_what_each_alert_means_and_what_to_do():
+    alerts = {rule["alert"] for group in yaml.safe_load(ALERTS.read_text())["groups"] for rule in group["rules"]}
+    rows = re.findall(r"^\| `(PartsIQ\w+)`[^|]*\|([^|]+)\|([^|]+)\|$", (ROOT / "README.md").read_text(), re.M)
+
+    assert {name for name, _, _ in rows} == alerts
+    assert all(means.strip() and do.strip() for _, means, do in rows)
