@@ -59,9 +59,9 @@ class Settings(BaseSettings):
     #: Seconds running jobs get to finish after the first SIGTERM (the pod's
     #: terminationGracePeriodSeconds must exceed this).
     shutdown_timeout_s: int = 600
-    #: Per-job-type rate-limit overrides, JSON: ``{"parts-search": "20/60s", "email-monitor": "5/60s/global"}``.
+    #: Per-job-type rate-limit overrides, JSON: ``{"search": "20/60s", "email-sync": "5/60s/global"}``.
     rate_limits: dict[str, str] = Field(default_factory=dict)
-    #: Port of the worker's /metrics, /healthz and /readyz server (0: any free port, logged).
+    #: Port of the process's /metrics, /healthz and /readyz server (0: any free port, logged).
     metrics_port: int = 9191
     #: How often a worker logs its uptime and job counts (s).
     health_log_interval_s: float = 300
