@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from partsiq.settings import Settings
 from tests.deploy.deployfiles import ROOT, argv_of, compose, documents, one, ours, render
 from tests.support.jobs import wait_for_status
 from tests.support.metrics import get
-from tests.support.processes import settings_env
+from tests.support.processes import PartsiqProcess
 from tests.support.waiting import wait_for
 
 #: Everything our images run, by workload name (a test below keeps this list complete).
@@ -50,8 +49,10 @@ def prod() -> list[dict[str, Any]]:
     return documents(render("prod"))
 
 
-class Entrypoint:
+class Entrypoint(PartsiqProcess):
     """A workload's container command, run here with its manifest's environment; output to a file."""
+
+    launcher = (PARTSIQ,)
 
     def __init__(self, workload: dict[str, Any], settings: Settings, config: dict[str, str], **extra: str) -> None:
         box = workload["spec"]["template"]["spec"]["containers"][0]
@@ -66,36 +67,17 @@ class Entrypoint:
             SHUTDOWN_TIMEOUT_S=str(min(int(env.get("SHUTDOWN_TIMEOUT_S", 30)), 30)),
             **extra,
         )
-        self.log_path = Path(tempfile.mkstemp(prefix="partsiq-entrypoint-", suffix=".log")[1])
-        self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [PARTSIQ, *argv[1:]], env=settings_env(settings, **env), stdout=self._log, stderr=subprocess.STDOUT
-        )
-
-    @property
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def wait_for_log(self, text: str, timeout: float = 60) -> None:
-        wait_for(lambda: text in self.log or self.proc.poll() is not None, timeout=timeout, what=repr(text))
-        assert self.proc.poll() is None, f"exited early ({self.proc.returncode}):\n{self.log}"
+        super().__init__(settings, *argv[1:], **env)
 
     def port(self) -> int:
-        """The metrics port the worker logged (JSON log lines: the message is one field)."""
+        """The metrics port the process logged (JSON log lines: the message is one field)."""
         self.wait_for_log("metrics and health on :")
         line = next(line for line in self.log.splitlines() if "metrics and health on :" in line)
         return int(line.split("metrics and health on :")[1].split()[0].rstrip('",'))
 
     def stop(self) -> int:
-        self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=60)
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self._log.close()
-        self.log_path.unlink(missing_ok=True)
+        self.signal(signal.SIGTERM)
+        return self.wait(timeout=60)
 
 
 @pytest.fixture

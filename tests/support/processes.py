@@ -34,11 +34,14 @@ def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
 class PartsiqProcess:
     """A ``partsiq ARGS...`` child with its log captured to a file."""
 
+    #: How the command is started: this interpreter's module (subclasses may run the console script).
+    launcher: tuple[str, ...] = (sys.executable, "-m", "partsiq")
+
     def __init__(self, settings: Settings, *args: str, **env: str) -> None:
         self.log_path = Path(tempfile.mkstemp(prefix=f"partsiq-{args[0]}-", suffix=".log")[1])
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "partsiq", *args],
+            [*self.launcher, *args],
             env=settings_env(settings, **env),
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -49,7 +52,7 @@ class PartsiqProcess:
         """Everything the process printed so far."""
         return self.log_path.read_text(errors="replace")
 
-    def wait_for_log(self, text: str, timeout: float = 30) -> PartsiqProcess:
+    def wait_for_log(self, text: str, timeout: float = 60) -> PartsiqProcess:
         """Block until the process prints ``text``; fails if it exits first."""
         wait_for(lambda: text in self.log or self.proc.poll() is not None, timeout=timeout, what=repr(text))
         assert self.proc.poll() is None, f"exited early ({self.proc.returncode}):\n{self.log}"
