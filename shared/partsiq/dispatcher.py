@@ -32,6 +32,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from partsiq.broker_state import job_ids_in_redis
+from partsiq.db.engine import CONNECT_TIMEOUT_S
 from partsiq.errors import PayloadInvalid, UnknownJobType
 from partsiq.jobs.actor import validate_payload
 from partsiq.jobs.enqueue import publish
@@ -208,7 +209,7 @@ class Dispatcher:
             log.info("dispatcher stopped")
 
     def _listen(self, *, again: bool) -> psycopg.Connection[Any]:
-        listener = psycopg.connect(self.settings.psycopg_url, autocommit=True, connect_timeout=10)
+        listener = psycopg.connect(self.settings.psycopg_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         listener.execute(f"LISTEN {PENDING_CHANNEL}")
         if again:
             log.info("dispatcher listening again on %s", PENDING_CHANNEL)

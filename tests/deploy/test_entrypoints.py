@@ -29,7 +29,7 @@ from partsiq.queues import SERVICES
 from partsiq.settings import Settings
 from tests.deploy.deployfiles import ROOT, argv_of, compose, documents, one, ours, render
 from tests.support.jobs import wait_for_status
-from tests.support.metrics import get
+from tests.support.metrics import get, metrics_port
 from tests.support.processes import PartsiqProcess
 from tests.support.waiting import wait_for
 
@@ -70,10 +70,9 @@ class Entrypoint(PartsiqProcess):
         super().__init__(settings, *argv[1:], **env)
 
     def port(self) -> int:
-        """The metrics port the process logged (JSON log lines: the message is one field)."""
+        """The metrics port the process logged (up to a minute: parts-search loads its model first)."""
         self.wait_for_log("metrics and health on :")
-        line = next(line for line in self.log.splitlines() if "metrics and health on :" in line)
-        return int(line.split("metrics and health on :")[1].split()[0].rstrip('",'))
+        return metrics_port(self)
 
     def stop(self) -> int:
         self.signal(signal.SIGTERM)

@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 #: A server that stops answering (a host gone, a dropped route) fails a new connection in 10 s
 #: instead of the kernel's two minutes of SYN retries, so loops and probes notice.
-CONNECT_ARGS = {"connect_timeout": 10}
+CONNECT_TIMEOUT_S = 10
+CONNECT_ARGS = {"connect_timeout": CONNECT_TIMEOUT_S}
 
 
 class Database:
